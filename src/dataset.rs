@@ -1,0 +1,219 @@
+//! Labeled CSV files: rows to typed examples, with the file, line and field
+//! named in every error.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::model::Axis;
+
+/// One labeled sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub text: String,
+    /// Class index on the hostility axis (see [`Axis::labels`]).
+    pub hostility: usize,
+    /// Class index on the diplomacy axis.
+    pub diplomacy: usize,
+    /// The line the record starts on (the header is line 1).
+    pub line: u64,
+}
+
+impl Example {
+    /// The class index on one axis.
+    pub fn class(&self, axis: Axis) -> usize {
+        match axis {
+            Axis::Hostility => self.hostility,
+            Axis::Diplomacy => self.diplomacy,
+        }
+    }
+}
+
+/// Which columns hold the text and the two labels.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    pub text: String,
+    pub hostility: String,
+    pub diplomacy: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            text: "text".into(),
+            hostility: "hostility".into(),
+            diplomacy: "diplomacy".into(),
+        }
+    }
+}
+
+/// What to do with a bad row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Stop at the first bad row.
+    #[default]
+    Fail,
+    /// Skip bad rows and report them.
+    Skip,
+}
+
+/// A row left out under [`OnError::Skip`], with the reason.
+#[derive(Clone, Debug)]
+pub struct SkippedRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The examples of a labeled file.
+#[derive(Clone, Debug)]
+pub struct LabeledData {
+    pub path: PathBuf,
+    pub examples: Vec<Example>,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Reads a labeled CSV file (UTF-8, header row, a byte-order mark allowed).
+pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result<LabeledData> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let data_err = |line: u64, field: &str, message: String| Error::Data {
+        path: path.to_path_buf(),
+        line,
+        field: field.to_string(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let header = reader
+        .byte_headers()
+        .map_err(|e| csv_error(path, &e, "header"))?
+        .clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err(data_err(1, "header", "the file is empty or has no header row".into()));
+    }
+    let find = |name: &str| -> Result<usize> {
+        header.iter().position(|h| h == name.as_bytes()).ok_or_else(|| {
+            let have: Vec<String> = header
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect();
+            data_err(
+                1,
+                name,
+                format!("no such column; the header has: {}", have.join(", ")),
+            )
+        })
+    };
+    let text_col = find(&columns.text)?;
+    let label_cols = [
+        (Axis::Hostility, find(&columns.hostility)?, &columns.hostility),
+        (Axis::Diplomacy, find(&columns.diplomacy)?, &columns.diplomacy),
+    ];
+
+    let mut examples = Vec::new();
+    let mut skipped = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line().max(2);
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let err = csv_error(path, &e, "record");
+                // A ragged row is one bad row; a broken quote or bad UTF-8 ends the parse.
+                let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                if on_error == OnError::Skip && recoverable {
+                    skipped.push(SkippedRow {
+                        line,
+                        reason: err.to_string(),
+                    });
+                    continue;
+                }
+                return Err(err);
+            }
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let parsed = (|| -> Result<Example> {
+            let text = std::str::from_utf8(&record[text_col]).map_err(|e| {
+                data_err(line, &columns.text, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+            })?;
+            if text.trim().is_empty() {
+                return Err(data_err(line, &columns.text, "empty text".into()));
+            }
+            let mut classes = [0usize; 2];
+            for (i, (axis, col, name)) in label_cols.iter().enumerate() {
+                let raw = String::from_utf8_lossy(&record[*col]);
+                let label = raw.trim();
+                classes[i] = axis.class_of(label).ok_or_else(|| {
+                    data_err(
+                        line,
+                        name,
+                        format!(
+                            "unknown {} label {:?}; expected one of {}",
+                            axis.name(),
+                            label,
+                            axis.labels().join(", ")
+                        ),
+                    )
+                })?;
+            }
+            Ok(Example {
+                text: text.to_string(),
+                hostility: classes[0],
+                diplomacy: classes[1],
+                line,
+            })
+        })();
+        match parsed {
+            Ok(example) => examples.push(example),
+            Err(e) if on_error == OnError::Skip => skipped.push(SkippedRow {
+                line,
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    if examples.is_empty() {
+        return Err(Error::EmptyData {
+            path: path.to_path_buf(),
+            message: format!("no usable rows ({} skipped)", skipped.len()),
+        });
+    }
+    Ok(LabeledData {
+        path: path.to_path_buf(),
+        examples,
+        sha256,
+        skipped,
+    })
+}
+
+fn csv_error(path: &Path, e: &csv::Error, field: &str) -> Error {
+    let line = e.position().map_or(0, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} fields, the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid UTF-8 in field {} at byte {}",
+            err.field() + 1,
+            err.valid_up_to()
+        ),
+        _ => e.to_string(),
+    };
+    Error::Data {
+        path: path.to_path_buf(),
+        line,
+        field: field.to_string(),
+        message,
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,349 @@
+//! Featurisation: a sentence becomes a list of hashed feature buckets.
+//!
+//! Per word: the stem (marked when inside a negation scope), the bigram and
+//! trigram of stems, and the cue classes of the stem (also negation-marked).
+//! Per sentence: a question mark and a quotation mark. Every feature has the
+//! value `1/sqrt(n)` for `n` features in the sentence, so long and short
+//! sentences give logits on one scale.
+
+pub mod cues;
+pub mod hash;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::text::normalize::{
+    is_clause_word, is_negator, normalize_word_into, split_negated_contraction,
+};
+use crate::text::{EnglishStemmer, Token, TokenKind, tokenize_into};
+use cues::Cue;
+use hash::{bucket, combine, hash_bytes};
+
+/// Words beyond this many in one sentence are ignored (bounded work per sentence).
+pub const MAX_WORDS: usize = 256;
+
+/// Stem cache entries kept per scratch; beyond this, new words are stemmed uncached.
+const STEM_CACHE_LIMIT: usize = 1 << 20;
+
+// Seeds that keep feature families apart in the hash space.
+const UNIGRAM: u64 = 0x01;
+const BIGRAM: u64 = 0x02;
+const TRIGRAM: u64 = 0x03;
+const CUE: u64 = 0x04;
+const SENTENCE: u64 = 0x05;
+const NEGATED: u64 = 0x100;
+const NUMBER_SHAPE: &[u8] = b"<num>";
+
+/// Featurisation settings, stored in the model file so loading restores
+/// exactly the pipeline that was trained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeatureConfig {
+    /// The weight table has `2^bits` rows (10..=24).
+    pub bits: u8,
+    /// Longest word n-gram: 1, 2 or 3.
+    pub max_ngram: u8,
+    /// Fire cue-class features.
+    pub cues: bool,
+    /// Mark words inside a negation scope.
+    pub negation: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            bits: 18,
+            max_ngram: 3,
+            cues: true,
+            negation: true,
+        }
+    }
+}
+
+impl FeatureConfig {
+    /// Checks the ranges; the only way to get a [`Featurizer`].
+    pub fn validate(self) -> Result<Self> {
+        if !(10..=24).contains(&self.bits) {
+            return Err(Error::Setting {
+                name: "bits",
+                value: self.bits.to_string(),
+                expected: "10 to 24",
+            });
+        }
+        if !(1..=3).contains(&self.max_ngram) {
+            return Err(Error::Setting {
+                name: "max_ngram",
+                value: self.max_ngram.to_string(),
+                expected: "1 to 3",
+            });
+        }
+        Ok(self)
+    }
+
+    /// Number of rows in the weight table.
+    pub fn buckets(&self) -> usize {
+        1 << self.bits
+    }
+}
+
+/// What a feature is, for explanations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureKind {
+    Word { negated: bool },
+    Bigram,
+    Trigram,
+    Cue { cue: Cue, negated: bool },
+    Question,
+    Quote,
+}
+
+/// One fired feature: its bucket, its kind and the byte span of the words it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureOrigin {
+    pub bucket: u32,
+    pub kind: FeatureKind,
+    pub span: Range<usize>,
+}
+
+/// Turns sentences into feature buckets. Immutable and shareable across threads;
+/// all per-call state lives in a [`Scratch`].
+pub struct Featurizer {
+    config: FeatureConfig,
+    stemmer: EnglishStemmer,
+    /// Stem hash -> cue mask.
+    cue_masks: HashMap<u64, u16, BuildIdentity>,
+}
+
+/// Caller-owned buffers for featurisation; reuse one per thread.
+#[derive(Default)]
+pub struct Scratch {
+    tokens: Vec<Token>,
+    word: String,
+    stems: HashMap<u64, StemEntry, BuildIdentity>,
+    /// Bucket of each fired feature, in firing order.
+    pub buckets: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct StemEntry {
+    stem: u64,
+    cues: u16,
+    negator: bool,
+    contraction: bool,
+    clause: bool,
+}
+
+impl Featurizer {
+    /// Builds a featurizer for validated settings.
+    pub fn new(config: FeatureConfig) -> Result<Self> {
+        let config = config.validate()?;
+        let stemmer = EnglishStemmer::new();
+        let mut cue_masks: HashMap<u64, u16, BuildIdentity> = HashMap::default();
+        for cue in Cue::ALL {
+            for word in cue.words() {
+                let stem = hash_bytes(stemmer.stem(word).as_bytes());
+                *cue_masks.entry(stem).or_default() |= 1 << cue as u16;
+            }
+        }
+        Ok(Featurizer {
+            config,
+            stemmer,
+            cue_masks,
+        })
+    }
+
+    /// The settings this featurizer was built with.
+    pub fn config(&self) -> FeatureConfig {
+        self.config
+    }
+
+    /// Fills `scratch.buckets` with the features of `sentence`; returns the
+    /// value every feature carries (`1/sqrt(n)`, or 0 for no features).
+    pub fn features_into(&self, sentence: &str, scratch: &mut Scratch) -> f32 {
+        self.walk(sentence, scratch, |_, _| {});
+        feature_value(scratch.buckets.len())
+    }
+
+    /// Like [`Featurizer::features_into`], and also reports where each feature came from.
+    pub fn features_with_origins(
+        &self,
+        sentence: &str,
+        scratch: &mut Scratch,
+        origins: &mut Vec<FeatureOrigin>,
+    ) -> f32 {
+        origins.clear();
+        self.walk(sentence, scratch, |bucket, (kind, span)| {
+            origins.push(FeatureOrigin { bucket, kind, span })
+        });
+        feature_value(scratch.buckets.len())
+    }
+
+    fn walk(
+        &self,
+        sentence: &str,
+        scratch: &mut Scratch,
+        mut on_feature: impl FnMut(u32, (FeatureKind, Range<usize>)),
+    ) {
+        let Scratch {
+            tokens,
+            word,
+            stems,
+            buckets,
+        } = scratch;
+        tokenize_into(sentence, tokens);
+        buckets.clear();
+        let bits = self.config.bits;
+        let mut emit = |h: u64, kind: FeatureKind, span: Range<usize>| {
+            let b = bucket(h, bits);
+            buckets.push(b);
+            on_feature(b, (kind, span));
+        };
+
+        // Previous two stems and where they started, for n-grams.
+        let mut prev: [(u64, usize); 2] = [(0, 0); 2];
+        let mut history = 0usize;
+        let mut negated = false;
+        let mut question = None;
+        let mut quote = None;
+        let mut words = 0usize;
+
+        for token in tokens.iter() {
+            match token.kind {
+                TokenKind::Word | TokenKind::Number => {}
+                TokenKind::ClauseBreak => {
+                    negated = false;
+                    history = 0;
+                    continue;
+                }
+                TokenKind::Question => {
+                    negated = false;
+                    history = 0;
+                    question = Some(token.span.clone());
+                    continue;
+                }
+                TokenKind::Quote => {
+                    quote.get_or_insert(token.span.clone());
+                    continue;
+                }
+            }
+            words += 1;
+            if words > MAX_WORDS {
+                break;
+            }
+            let entry = if token.kind == TokenKind::Number {
+                StemEntry {
+                    stem: hash_bytes(NUMBER_SHAPE),
+                    cues: 0,
+                    negator: false,
+                    contraction: false,
+                    clause: false,
+                }
+            } else {
+                self.stem_entry(&sentence[token.span.clone()], word, stems)
+            };
+            if entry.clause {
+                negated = false;
+            }
+            let span = token.span.clone();
+            let neg = negated && self.config.negation;
+            emit(
+                combine(UNIGRAM | if neg { NEGATED } else { 0 }, entry.stem),
+                FeatureKind::Word { negated: neg },
+                span.clone(),
+            );
+            if self.config.max_ngram >= 2 && history >= 1 {
+                emit(
+                    combine(combine(BIGRAM, prev[1].0), entry.stem),
+                    FeatureKind::Bigram,
+                    prev[1].1..span.end,
+                );
+            }
+            if self.config.max_ngram >= 3 && history >= 2 {
+                emit(
+                    combine(combine(combine(TRIGRAM, prev[0].0), prev[1].0), entry.stem),
+                    FeatureKind::Trigram,
+                    prev[0].1..span.end,
+                );
+            }
+            if self.config.cues && entry.cues != 0 {
+                for cue in Cue::ALL {
+                    if entry.cues & (1 << cue as u16) != 0 {
+                        let seed = CUE | if neg { NEGATED } else { 0 };
+                        emit(
+                            combine(seed, cue as u64),
+                            FeatureKind::Cue { cue, negated: neg },
+                            span.clone(),
+                        );
+                    }
+                }
+            }
+            prev[0] = prev[1];
+            prev[1] = (entry.stem, span.start);
+            history += 1;
+            if entry.negator || entry.contraction {
+                negated = true;
+            }
+        }
+        if let Some(span) = question {
+            emit(combine(SENTENCE, 1), FeatureKind::Question, span);
+        }
+        if let Some(span) = quote {
+            emit(combine(SENTENCE, 2), FeatureKind::Quote, span);
+        }
+    }
+
+    /// Normalises and stems one word through the scratch's cache.
+    fn stem_entry(
+        &self,
+        raw: &str,
+        word: &mut String,
+        stems: &mut HashMap<u64, StemEntry, BuildIdentity>,
+    ) -> StemEntry {
+        normalize_word_into(raw, word);
+        let key = hash::finish(hash_bytes(word.as_bytes()));
+        if let Some(entry) = stems.get(&key) {
+            return *entry;
+        }
+        let (base, contraction) = match split_negated_contraction(word) {
+            Some(base) => (base, true),
+            None => (word.as_str(), false),
+        };
+        let stem = hash_bytes(self.stemmer.stem(base).as_bytes());
+        let entry = StemEntry {
+            stem,
+            cues: self.cue_masks.get(&stem).copied().unwrap_or(0),
+            negator: is_negator(base),
+            contraction,
+            clause: is_clause_word(base),
+        };
+        if stems.len() < STEM_CACHE_LIMIT {
+            stems.insert(key, entry);
+        }
+        entry
+    }
+}
+
+fn feature_value(n: usize) -> f32 {
+    if n == 0 { 0.0 } else { 1.0 / (n as f32).sqrt() }
+}
+
+/// A hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default)]
+pub struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type BuildIdentity = BuildHasherDefault<IdentityHasher>;

@@ -1,0 +1,20 @@
+//! `stance`: scores English statements on international relations for
+//! hostility (hostile / neutral / friendly) and openness to diplomacy
+//! (open / none / closed), sentence by sentence.
+//!
+//! The pipeline: [`text`] splits documents into sentences and sentences into
+//! tokens; [`features`] hashes stems, n-grams and cue classes into buckets;
+//! [`model::Classifier`] scores them with one linear model per axis;
+//! [`train`] fits those models through linfa's optimiser; [`eval`] measures them.
+
+pub mod dataset;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod model;
+pub mod text;
+pub mod train;
+
+pub use error::{Error, Result};
+pub use features::{FeatureConfig, Featurizer, Scratch};
+pub use model::{Axis, Classifier, Prediction};

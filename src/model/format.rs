@@ -1,0 +1,210 @@
+//! The model file: one binary, versioned, checksummed file.
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic "STANCEM\0"
+//! 8       4     format version (u32 LE)
+//! 12      1     bits            13  1  max_ngram
+//! 14      1     flags (1 = cues, 2 = negation)   15  1  reserved (0)
+//! 16      4     label block length L (u32 LE)
+//! 20      4     metadata length M (u32 LE)
+//! 24      L     labels, UTF-8: "hostile,neutral,friendly;open,none,closed"
+//! 24+L    M     metadata, UTF-8 JSON
+//! ..      32    bias (6 x f32 LE), temperature (2 x f32 LE)
+//! ..      T     weight table: 2^bits rows x 6 f32 LE
+//! end-4   4     CRC-32 of every byte before it
+//! ```
+//! Loading checks the length, magic, version and checksum before reading any
+//! size from the header, and the sizes before allocating, so a hostile file
+//! can neither crash the loader nor make it allocate more than its own size.
+//! Saving writes a temporary file in the target's folder and renames it over
+//! the target, so an interrupted run never leaves a half-written model.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{Classifier, ROW, Weights};
+use crate::error::{Error, ModelProblem, Result};
+use crate::features::FeatureConfig;
+
+const MAGIC: &[u8; 8] = b"STANCEM\0";
+/// The format version this build writes and reads.
+pub const VERSION: u32 = 1;
+const HEADER: usize = 24;
+const CHECKSUM: usize = 4;
+const LABELS: &str = "hostile,neutral,friendly;open,none,closed";
+const FLAG_CUES: u8 = 1;
+const FLAG_NEGATION: u8 = 2;
+
+/// Serialises a classifier into model-file bytes.
+pub fn to_bytes(model: &Classifier) -> Vec<u8> {
+    let config = model.featurizer().config();
+    let weights = model.weights();
+    let meta = model.metadata_json().as_bytes();
+    let mut out = Vec::with_capacity(
+        HEADER + LABELS.len() + meta.len() + 32 + weights.table.len() * 4 + CHECKSUM,
+    );
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.push(config.bits);
+    out.push(config.max_ngram);
+    out.push(u8::from(config.cues) * FLAG_CUES | u8::from(config.negation) * FLAG_NEGATION);
+    out.push(0);
+    out.extend_from_slice(&(LABELS.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
+    out.extend_from_slice(LABELS.as_bytes());
+    out.extend_from_slice(meta);
+    for v in weights.bias.iter().chain(&weights.temperature).chain(&weights.table) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// Writes a classifier to `path` atomically (temporary file, fsync, rename).
+pub fn save(model: &Classifier, path: &Path) -> Result<()> {
+    let bytes = to_bytes(model);
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model".into());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Reads and checks a model file.
+pub fn load(path: &Path) -> Result<Classifier> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(&bytes, &path.display().to_string())
+}
+
+/// Checks and decodes model-file bytes; `origin` names the source in errors.
+pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Classifier> {
+    decode(bytes).map_err(|problem| Error::Model {
+        origin: origin.to_string(),
+        problem,
+    })
+}
+
+fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
+    if bytes.len() >= MAGIC.len() && &bytes[..MAGIC.len()] != MAGIC {
+        return Err(ModelProblem::BadMagic);
+    }
+    if bytes.len() < HEADER + CHECKSUM {
+        if bytes.len() < MAGIC.len() && !MAGIC.starts_with(bytes) {
+            return Err(ModelProblem::BadMagic);
+        }
+        return Err(ModelProblem::Truncated {
+            len: bytes.len(),
+            needed: HEADER + CHECKSUM,
+        });
+    }
+    let version = u32_at(bytes, 8);
+    if version > VERSION || version == 0 {
+        return Err(ModelProblem::UnsupportedVersion {
+            found: version,
+            supported: VERSION,
+        });
+    }
+    let body = &bytes[..bytes.len() - CHECKSUM];
+    let stored = u32_at(bytes, bytes.len() - CHECKSUM);
+    let computed = crc32fast::hash(body);
+    if stored != computed {
+        return Err(ModelProblem::Checksum { stored, computed });
+    }
+
+    let bits = bytes[12];
+    let max_ngram = bytes[13];
+    let flags = bytes[14];
+    if !(10..=24).contains(&bits) {
+        return Err(bad("bits", bits.into(), "10 to 24"));
+    }
+    if !(1..=3).contains(&max_ngram) {
+        return Err(bad("max_ngram", max_ngram.into(), "1 to 3"));
+    }
+    if flags & !(FLAG_CUES | FLAG_NEGATION) != 0 || bytes[15] != 0 {
+        return Err(bad("flags", flags.into(), "only bits 1 and 2"));
+    }
+    let labels_len = u32_at(bytes, 16) as usize;
+    let meta_len = u32_at(bytes, 20) as usize;
+    let table_len = (1usize << bits) * ROW;
+    let expected = HEADER
+        .checked_add(labels_len)
+        .and_then(|n| n.checked_add(meta_len))
+        .and_then(|n| n.checked_add(32 + table_len * 4 + CHECKSUM))
+        .ok_or(bad("metadata length", meta_len as u64, "fits the file"))?;
+    if expected != bytes.len() {
+        return Err(ModelProblem::SizeMismatch {
+            expected,
+            found: bytes.len(),
+        });
+    }
+    let labels = &bytes[HEADER..HEADER + labels_len];
+    if labels != LABELS.as_bytes() {
+        return Err(ModelProblem::BadMetadata(format!(
+            "labels are {:?}, this build predicts {LABELS:?}",
+            String::from_utf8_lossy(labels)
+        )));
+    }
+    let meta_start = HEADER + labels_len;
+    let meta = std::str::from_utf8(&bytes[meta_start..meta_start + meta_len])
+        .map_err(|e| ModelProblem::BadMetadata(e.to_string()))?;
+
+    let mut floats = bytes[meta_start + meta_len..bytes.len() - CHECKSUM]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+    let mut bias = [0f32; ROW];
+    bias.iter_mut().for_each(|b| *b = floats.next().unwrap_or(0.0));
+    let mut temperature = [0f32; 2];
+    temperature
+        .iter_mut()
+        .for_each(|t| *t = floats.next().unwrap_or(0.0));
+    if temperature.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+        return Err(ModelProblem::BadMetadata(format!(
+            "temperatures {temperature:?} must be positive"
+        )));
+    }
+    let table: Vec<f32> = floats.collect();
+    if bias.iter().chain(&table).any(|w| !w.is_finite()) {
+        return Err(ModelProblem::BadMetadata("a weight is not finite".into()));
+    }
+    let config = FeatureConfig {
+        bits,
+        max_ngram,
+        cues: flags & FLAG_CUES != 0,
+        negation: flags & FLAG_NEGATION != 0,
+    };
+    let weights = Weights {
+        table,
+        bias,
+        temperature,
+    };
+    Classifier::from_parts(config, weights, meta.to_string())
+        .map_err(|e| ModelProblem::BadMetadata(e.to_string()))
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn bad(field: &'static str, value: u64, expected: &'static str) -> ModelProblem {
+    ModelProblem::BadHeader {
+        field,
+        value,
+        expected,
+    }
+}

@@ -1,0 +1,413 @@
+//! Training: featurise the examples with the same [`Featurizer`] inference
+//! uses, choose the L2 strength per axis by stratified k-fold cross-validation,
+//! fit a calibration temperature on the out-of-fold logits, then fit on all
+//! rows and scatter the weights into the hashed table.
+//!
+//! Every step is deterministic (fold assignment by row order, zero initial
+//! weights, fixed reduction order; parallel jobs are independent fits whose
+//! results are collected in order), so the same data and settings give the
+//! same model file byte for byte.
+
+pub mod solver;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::dataset::LabeledData;
+use crate::error::{Error, Result};
+use crate::eval::AxisTally;
+use crate::features::{FeatureConfig, Featurizer, Scratch};
+use crate::model::{AxisTraining, Axis, CLASSES, Classifier, Metadata, ROW, Weights};
+use solver::{Problem, SoftmaxParams, SolverSettings, SparseRows};
+
+/// How rows are weighted by class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassWeighting {
+    /// Each class weighs `n / (3 * n_class)`: rare stances (closed, friendly)
+    /// count as much in the loss as the common neutral reporting, which is
+    /// what macro-F1 rewards.
+    Balanced,
+    /// Every row weighs 1.
+    None,
+}
+
+/// Training settings; [`TrainSettings::validate`] checks them once.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainSettings {
+    #[serde(skip)]
+    pub features: FeatureConfig,
+    /// L2 strengths tried by cross-validation (default: 0.003 to 0.3).
+    pub alphas: Vec<f64>,
+    /// Cross-validation folds (default 5).
+    pub folds: usize,
+    /// Optimiser iterations and gradient tolerance (linfa-logistic's defaults).
+    pub max_iterations: u64,
+    pub gradient_tolerance: f64,
+    /// Class weighting (default balanced).
+    pub class_weighting: ClassWeighting,
+    /// Hashed features seen in fewer training rows than this get no weight (default 1).
+    pub min_count: u32,
+    /// Fit a temperature per axis on the out-of-fold logits (default true).
+    pub calibrate: bool,
+    /// Worker threads for cross-validation (0 = all cores).
+    #[serde(skip)]
+    pub threads: usize,
+}
+
+impl Default for TrainSettings {
+    fn default() -> Self {
+        TrainSettings {
+            features: FeatureConfig::default(),
+            alphas: vec![0.003, 0.01, 0.03, 0.1, 0.3],
+            folds: 5,
+            max_iterations: 100,
+            gradient_tolerance: 1e-4,
+            class_weighting: ClassWeighting::Balanced,
+            min_count: 1,
+            calibrate: true,
+            threads: 0,
+        }
+    }
+}
+
+impl TrainSettings {
+    /// Checks every setting once, before any work.
+    pub fn validate(self) -> Result<Self> {
+        self.features.validate()?;
+        if self.alphas.is_empty() || self.alphas.iter().any(|a| !(a.is_finite() && *a > 0.0)) {
+            return Err(Error::Setting {
+                name: "alphas",
+                value: format!("{:?}", self.alphas),
+                expected: "one or more positive numbers",
+            });
+        }
+        if !(2..=20).contains(&self.folds) {
+            return Err(Error::Setting {
+                name: "folds",
+                value: self.folds.to_string(),
+                expected: "2 to 20",
+            });
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::Setting {
+                name: "max_iterations",
+                value: "0".into(),
+                expected: "at least 1",
+            });
+        }
+        if !(self.gradient_tolerance.is_finite() && self.gradient_tolerance > 0.0) {
+            return Err(Error::Setting {
+                name: "gradient_tolerance",
+                value: self.gradient_tolerance.to_string(),
+                expected: "a positive number",
+            });
+        }
+        Ok(self)
+    }
+
+    fn solver(&self) -> SolverSettings {
+        SolverSettings {
+            max_iterations: self.max_iterations,
+            gradient_tolerance: self.gradient_tolerance,
+        }
+    }
+}
+
+/// The featurised training set: rows over compact columns, and the hashed
+/// bucket of each column.
+pub struct Design {
+    pub x: SparseRows,
+    pub column_buckets: Vec<u32>,
+}
+
+/// Featurises texts into a design matrix over the buckets that occur in at
+/// least `min_count` rows.
+pub fn design(featurizer: &Featurizer, texts: &[&str], min_count: u32) -> Design {
+    let mut scratch = Scratch::default();
+    let mut rows: Vec<(Vec<u32>, f32)> = Vec::with_capacity(texts.len());
+    let mut counts = vec![0u32; featurizer.config().buckets()];
+    for text in texts {
+        let value = featurizer.features_into(text, &mut scratch);
+        let mut buckets = scratch.buckets.clone();
+        buckets.sort_unstable();
+        let mut last = None;
+        for &b in &buckets {
+            if last != Some(b) {
+                counts[b as usize] += 1;
+                last = Some(b);
+            }
+        }
+        rows.push((buckets, value));
+    }
+    let mut column_of = vec![u32::MAX; counts.len()];
+    let mut column_buckets = Vec::new();
+    for (b, &c) in counts.iter().enumerate() {
+        if c >= min_count.max(1) {
+            column_of[b] = column_buckets.len() as u32;
+            column_buckets.push(b as u32);
+        }
+    }
+    let mut x = SparseRows::new(column_buckets.len());
+    for (buckets, value) in rows {
+        // Sorted buckets: repeats are adjacent and merge into one entry.
+        let mut entries: Vec<(u32, f64)> = Vec::with_capacity(buckets.len());
+        for b in buckets {
+            let col = column_of[b as usize];
+            if col == u32::MAX {
+                continue;
+            }
+            match entries.last_mut() {
+                Some((c, v)) if *c == col => *v += f64::from(value),
+                _ => entries.push((col, f64::from(value))),
+            }
+        }
+        x.push_row(entries);
+    }
+    Design { x, column_buckets }
+}
+
+/// Trains a classifier on labeled data.
+pub fn train(data: &LabeledData, settings: TrainSettings) -> Result<Classifier> {
+    let settings = settings.validate()?;
+    let featurizer = Featurizer::new(settings.features)?;
+    let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
+    let design = design(&featurizer, &texts, settings.min_count);
+    let n = texts.len();
+    if n < settings.folds * 2 {
+        return Err(Error::EmptyData {
+            path: data.path.clone(),
+            message: format!(
+                "{n} rows are too few for {}-fold cross-validation",
+                settings.folds
+            ),
+        });
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .map_err(|e| Error::Training(e.to_string()))?;
+    let mut table = vec![0f32; settings.features.buckets() * ROW];
+    let mut bias = [0f32; ROW];
+    let mut temperature = [1f32; 2];
+    let mut axes = Vec::new();
+    for (a, axis) in Axis::BOTH.into_iter().enumerate() {
+        let targets: Vec<usize> = data.examples.iter().map(|e| e.class(axis)).collect();
+        let (trained, params) = pool.install(|| fit_axis(axis, &design.x, &targets, &settings))?;
+        let k = CLASSES;
+        for (col, &b) in design.column_buckets.iter().enumerate() {
+            for c in 0..k {
+                table[b as usize * ROW + a * k + c] = params.params[col * k + c] as f32;
+            }
+        }
+        for c in 0..k {
+            bias[a * k + c] = params.params[design.x.n_cols * k + c] as f32;
+        }
+        temperature[a] = trained.temperature as f32;
+        axes.push(trained);
+    }
+    let mut settings_json = serde_json::to_value(&settings).expect("plain settings");
+    settings_json["features"] = serde_json::json!({
+        "bits": settings.features.bits,
+        "max_ngram": settings.features.max_ngram,
+        "cues": settings.features.cues,
+        "negation": settings.features.negation,
+    });
+    settings_json["columns"] = design.column_buckets.len().into();
+    let metadata = Metadata {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        dataset_sha256: data.sha256.clone(),
+        rows: n,
+        settings: settings_json,
+        axes,
+    };
+    Classifier::new(
+        settings.features,
+        Weights {
+            table,
+            bias,
+            temperature,
+        },
+        &metadata,
+    )
+}
+
+/// Cross-validates the alpha grid, calibrates, and fits one axis on all rows.
+fn fit_axis(
+    axis: Axis,
+    x: &SparseRows,
+    targets: &[usize],
+    settings: &TrainSettings,
+) -> Result<(AxisTraining, SoftmaxParams)> {
+    let n = targets.len();
+    let mut class_counts = [0usize; CLASSES];
+    for &t in targets {
+        class_counts[t] += 1;
+    }
+    let class_weights: [f64; CLASSES] = match settings.class_weighting {
+        ClassWeighting::Balanced => class_counts.map(|c| {
+            if c == 0 {
+                0.0
+            } else {
+                n as f64 / (CLASSES as f64 * c as f64)
+            }
+        }),
+        ClassWeighting::None => [1.0; CLASSES],
+    };
+    let row_weights: Vec<f64> = targets.iter().map(|&t| class_weights[t]).collect();
+    let folds = stratified_folds(targets, settings.folds);
+    let solver = settings.solver();
+
+    // One job per (alpha, fold); each returns the held-out rows' logits.
+    let jobs: Vec<(usize, usize)> = (0..settings.alphas.len())
+        .flat_map(|a| (0..settings.folds).map(move |f| (a, f)))
+        .collect();
+    let results: Vec<Result<Vec<(usize, [f64; CLASSES])>>> = jobs
+        .par_iter()
+        .map(|&(a, f)| {
+            let train_rows: Vec<usize> = (0..n).filter(|&i| folds[i] != f).collect();
+            let problem = Problem {
+                x,
+                rows: &train_rows,
+                targets,
+                row_weights: &row_weights,
+                classes: CLASSES,
+                alpha: settings.alphas[a],
+            };
+            let params = solver::fit(&problem, solver)?;
+            let mut z = [0.0; CLASSES];
+            Ok((0..n)
+                .filter(|&i| folds[i] == f)
+                .map(|i| {
+                    params.logits_into(x, i, &mut z);
+                    (i, z)
+                })
+                .collect())
+        })
+        .collect();
+    let mut oof = vec![vec![[0.0; CLASSES]; n]; settings.alphas.len()];
+    for (&(a, _), result) in jobs.iter().zip(results) {
+        for (i, z) in result? {
+            oof[a][i] = z;
+        }
+    }
+
+    let mut by_alpha = Vec::new();
+    let mut best = 0;
+    let mut best_key = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for (a, logits) in oof.iter().enumerate() {
+        let m = metrics_of(axis, targets, logits, 1.0);
+        by_alpha.push((settings.alphas[a], m.macro_f1));
+        let key = (round6(m.macro_f1), -m.log_loss);
+        if key > best_key {
+            best_key = key;
+            best = a;
+        }
+    }
+    let temperature = if settings.calibrate {
+        fit_temperature(targets, &oof[best])
+    } else {
+        1.0
+    };
+    let cv = metrics_of(axis, targets, &oof[best], temperature);
+
+    let all: Vec<usize> = (0..n).collect();
+    let params = solver::fit(
+        &Problem {
+            x,
+            rows: &all,
+            targets,
+            row_weights: &row_weights,
+            classes: CLASSES,
+            alpha: settings.alphas[best],
+        },
+        solver,
+    )?;
+    Ok((
+        AxisTraining {
+            axis,
+            class_counts,
+            class_weights,
+            alpha: settings.alphas[best],
+            temperature,
+            cv_macro_f1_by_alpha: by_alpha,
+            cv_accuracy: cv.accuracy,
+            cv_macro_f1: cv.macro_f1,
+            cv_log_loss: cv.log_loss,
+        },
+        params,
+    ))
+}
+
+/// Fold of each row: rows of each class are dealt round-robin in row order.
+fn stratified_folds(targets: &[usize], k: usize) -> Vec<usize> {
+    let mut next = [0usize; CLASSES];
+    targets
+        .iter()
+        .map(|&t| {
+            let f = next[t] % k;
+            next[t] += 1;
+            f
+        })
+        .collect()
+}
+
+fn metrics_of(
+    axis: Axis,
+    targets: &[usize],
+    logits: &[[f64; CLASSES]],
+    temperature: f64,
+) -> crate::eval::AxisMetrics {
+    let mut tally = AxisTally::new(axis);
+    for (&t, z) in targets.iter().zip(logits) {
+        tally.add(t, softmax(z, temperature));
+    }
+    tally.finish()
+}
+
+fn softmax(z: &[f64; CLASSES], temperature: f64) -> [f64; CLASSES] {
+    let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let e = z.map(|v| ((v - m) / temperature).exp());
+    let s: f64 = e.iter().sum();
+    e.map(|v| v / s)
+}
+
+fn nll(targets: &[usize], logits: &[[f64; CLASSES]], temperature: f64) -> f64 {
+    targets
+        .iter()
+        .zip(logits)
+        .map(|(&t, z)| -softmax(z, temperature)[t].max(1e-15).ln())
+        .sum()
+}
+
+/// The temperature in [0.05, 20] minimising the out-of-fold log loss
+/// (golden-section search on log T; the loss is unimodal in T).
+fn fit_temperature(targets: &[usize], logits: &[[f64; CLASSES]]) -> f64 {
+    let f = |log_t: f64| nll(targets, logits, log_t.exp());
+    let (mut lo, mut hi) = (0.05f64.ln(), 20f64.ln());
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    let mut c = hi - g * (hi - lo);
+    let mut d = lo + g * (hi - lo);
+    let (mut fc, mut fd) = (f(c), f(d));
+    for _ in 0..60 {
+        if fc < fd {
+            hi = d;
+            d = c;
+            fd = fc;
+            c = hi - g * (hi - lo);
+            fc = f(c);
+        } else {
+            lo = c;
+            c = d;
+            fc = fd;
+            d = lo + g * (hi - lo);
+            fd = f(d);
+        }
+    }
+    round6(((lo + hi) / 2.0).exp())
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

@@ -1,0 +1,216 @@
+//! Multinomial logistic regression with L2, on sparse rows.
+//!
+//! The objective is linfa-logistic's, term for term: the summed (not
+//! averaged) negative log-likelihood plus `alpha/2 * |W|^2`, the intercept
+//! unpenalised, parameters laid out as `(features + 1) x classes` with the
+//! intercept last. It is minimised by the optimiser linfa-logistic uses,
+//! argmin's L-BFGS (memory 10) with a More-Thuente line search. Only the
+//! data access differs: a dense `rows x features` matrix does not fit for
+//! hashed text features, so rows are kept sparse. Rows may carry weights
+//! (for class balancing), which linfa-logistic cannot express.
+
+use std::cell::RefCell;
+
+use argmin::core::{CostFunction, Executor, Gradient, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+
+use crate::error::{Error, Result};
+
+/// Rows of (column, value) pairs in compressed sparse row form.
+#[derive(Clone, Debug, Default)]
+pub struct SparseRows {
+    pub indptr: Vec<usize>,
+    pub cols: Vec<u32>,
+    pub vals: Vec<f64>,
+    pub n_cols: usize,
+}
+
+impl SparseRows {
+    /// An empty matrix with `n_cols` columns.
+    pub fn new(n_cols: usize) -> Self {
+        SparseRows {
+            indptr: vec![0],
+            cols: Vec::new(),
+            vals: Vec::new(),
+            n_cols,
+        }
+    }
+
+    /// Appends one row.
+    pub fn push_row(&mut self, entries: impl IntoIterator<Item = (u32, f64)>) {
+        for (c, v) in entries {
+            debug_assert!((c as usize) < self.n_cols);
+            self.cols.push(c);
+            self.vals.push(v);
+        }
+        self.indptr.push(self.cols.len());
+    }
+
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.indptr.len() - 1
+    }
+
+    /// The (column, value) pairs of row `i`.
+    pub fn row(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let (a, b) = (self.indptr[i], self.indptr[i + 1]);
+        self.cols[a..b]
+            .iter()
+            .zip(&self.vals[a..b])
+            .map(|(&c, &v)| (c as usize, v))
+    }
+}
+
+/// Optimiser settings (linfa-logistic's defaults).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SolverSettings {
+    pub max_iterations: u64,
+    pub gradient_tolerance: f64,
+}
+
+impl Default for SolverSettings {
+    fn default() -> Self {
+        SolverSettings {
+            max_iterations: 100,
+            gradient_tolerance: 1e-4,
+        }
+    }
+}
+
+/// Fitted parameters: `(n_cols + 1) x classes`, row-major, intercept row last.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SoftmaxParams {
+    pub params: Vec<f64>,
+    pub n_cols: usize,
+    pub classes: usize,
+}
+
+impl SoftmaxParams {
+    /// Logits of row `i` of `x` into `out`.
+    pub fn logits_into(&self, x: &SparseRows, i: usize, out: &mut [f64]) {
+        let k = self.classes;
+        out.copy_from_slice(&self.params[self.n_cols * k..(self.n_cols + 1) * k]);
+        for (c, v) in x.row(i) {
+            for (o, w) in out.iter_mut().zip(&self.params[c * k..(c + 1) * k]) {
+                *o += v * w;
+            }
+        }
+    }
+}
+
+/// The training problem restricted to a subset of rows.
+pub struct Problem<'a> {
+    pub x: &'a SparseRows,
+    pub rows: &'a [usize],
+    pub targets: &'a [usize],
+    /// Per-row weight, indexed like `x`'s rows.
+    pub row_weights: &'a [f64],
+    pub classes: usize,
+    pub alpha: f64,
+}
+
+/// Minimises the objective from zero parameters.
+pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams> {
+    let n = (problem.x.n_cols + 1) * problem.classes;
+    let objective = Objective {
+        problem,
+        memo: RefCell::new(None),
+    };
+    let linesearch = MoreThuenteLineSearch::new();
+    let solver = LBFGS::new(linesearch, 10)
+        .with_tolerance_grad(settings.gradient_tolerance)
+        .map_err(|e| Error::Training(e.to_string()))?;
+    let result = Executor::new(objective, solver)
+        .configure(|state| state.param(vec![0.0; n]).max_iters(settings.max_iterations))
+        .run()
+        .map_err(|e| Error::Training(e.to_string()))?;
+    let params = result
+        .state()
+        .get_best_param()
+        .cloned()
+        .ok_or_else(|| Error::Training("the optimiser returned no parameters".into()))?;
+    Ok(SoftmaxParams {
+        params,
+        n_cols: problem.x.n_cols,
+        classes: problem.classes,
+    })
+}
+
+/// Cost and gradient share one pass over the data; argmin asks for them
+/// separately at the same point, so the last pair is kept.
+struct Objective<'p, 'a> {
+    problem: &'p Problem<'a>,
+    memo: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+}
+
+impl Objective<'_, '_> {
+    fn evaluate(&self, w: &[f64]) -> (f64, Vec<f64>) {
+        if let Some((p, cost, grad)) = self.memo.borrow().as_ref()
+            && p.as_slice() == w
+        {
+            return (*cost, grad.clone());
+        }
+        let (cost, grad) = cost_and_gradient(self.problem, w);
+        *self.memo.borrow_mut() = Some((w.to_vec(), cost, grad.clone()));
+        (cost, grad)
+    }
+}
+
+impl CostFunction for Objective<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, w: &Vec<f64>) -> std::result::Result<f64, argmin::core::Error> {
+        Ok(self.evaluate(w).0)
+    }
+}
+
+impl Gradient for Objective<'_, '_> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, w: &Vec<f64>) -> std::result::Result<Vec<f64>, argmin::core::Error> {
+        Ok(self.evaluate(w).1)
+    }
+}
+
+/// `-sum_i r_i log softmax(x_i W + b)[y_i] + alpha/2 |W|^2` and its gradient.
+pub fn cost_and_gradient(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
+    let k = p.classes;
+    let n_cols = p.x.n_cols;
+    let mut grad = vec![0.0; w.len()];
+    let mut cost = 0.0;
+    let mut z = vec![0.0; k];
+    let bias = n_cols * k;
+    for &i in p.rows {
+        z.copy_from_slice(&w[bias..bias + k]);
+        for (c, v) in p.x.row(i) {
+            for (zj, wj) in z.iter_mut().zip(&w[c * k..(c + 1) * k]) {
+                *zj += v * wj;
+            }
+        }
+        let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let sum: f64 = z.iter().map(|zj| (zj - m).exp()).sum();
+        let log_norm = m + sum.ln();
+        let r = p.row_weights[i];
+        let y = p.targets[i];
+        cost -= r * (z[y] - log_norm);
+        for (j, zj) in z.iter_mut().enumerate() {
+            let prob = (*zj - log_norm).exp();
+            *zj = r * (prob - if j == y { 1.0 } else { 0.0 });
+        }
+        for (c, v) in p.x.row(i) {
+            for (g, d) in grad[c * k..(c + 1) * k].iter_mut().zip(&z) {
+                *g += v * d;
+            }
+        }
+        for (g, d) in grad[bias..bias + k].iter_mut().zip(&z) {
+            *g += d;
+        }
+    }
+    let mut penalty = 0.0;
+    for (g, wj) in grad[..bias].iter_mut().zip(&w[..bias]) {
+        penalty += wj * wj;
+        *g += p.alpha * wj;
+    }
+    (cost + 0.5 * p.alpha * penalty, grad)
+}
