@@ -15,6 +15,8 @@ use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
+use ndarray::Array1;
+
 use crate::error::{Error, Result};
 
 /// Rows of (column, value) pairs in compressed sparse row form.
@@ -122,14 +124,14 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
         .with_tolerance_grad(settings.gradient_tolerance)
         .map_err(|e| Error::Training(e.to_string()))?;
     let result = Executor::new(objective, solver)
-        .configure(|state| state.param(vec![0.0; n]).max_iters(settings.max_iterations))
+        .configure(|state| state.param(Array1::zeros(n)).max_iters(settings.max_iterations))
         .run()
         .map_err(|e| Error::Training(e.to_string()))?;
     let params = result
         .state()
         .get_best_param()
-        .cloned()
-        .ok_or_else(|| Error::Training("the optimiser returned no parameters".into()))?;
+        .ok_or_else(|| Error::Training("the optimiser returned no parameters".into()))?
+        .to_vec();
     Ok(SoftmaxParams {
         params,
         n_cols: problem.x.n_cols,
@@ -141,34 +143,36 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
 /// separately at the same point, so the last pair is kept.
 struct Objective<'p, 'a> {
     problem: &'p Problem<'a>,
-    memo: RefCell<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    memo: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
 }
 
 impl Objective<'_, '_> {
-    fn evaluate(&self, w: &[f64]) -> (f64, Vec<f64>) {
+    fn evaluate(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
         if let Some((p, cost, grad)) = self.memo.borrow().as_ref()
-            && p.as_slice() == w
+            && p == w
         {
             return (*cost, grad.clone());
         }
-        let (cost, grad) = cost_and_gradient(self.problem, w);
-        *self.memo.borrow_mut() = Some((w.to_vec(), cost, grad.clone()));
+        let slice = w.as_slice().expect("parameters are contiguous");
+        let (cost, grad) = cost_and_gradient(self.problem, slice);
+        let grad = Array1::from(grad);
+        *self.memo.borrow_mut() = Some((w.clone(), cost, grad.clone()));
         (cost, grad)
     }
 }
 
 impl CostFunction for Objective<'_, '_> {
-    type Param = Vec<f64>;
+    type Param = Array1<f64>;
     type Output = f64;
-    fn cost(&self, w: &Vec<f64>) -> std::result::Result<f64, argmin::core::Error> {
+    fn cost(&self, w: &Array1<f64>) -> std::result::Result<f64, argmin::core::Error> {
         Ok(self.evaluate(w).0)
     }
 }
 
 impl Gradient for Objective<'_, '_> {
-    type Param = Vec<f64>;
-    type Gradient = Vec<f64>;
-    fn gradient(&self, w: &Vec<f64>) -> std::result::Result<Vec<f64>, argmin::core::Error> {
+    type Param = Array1<f64>;
+    type Gradient = Array1<f64>;
+    fn gradient(&self, w: &Array1<f64>) -> std::result::Result<Array1<f64>, argmin::core::Error> {
         Ok(self.evaluate(w).1)
     }
 }

@@ -1,0 +1,94 @@
+//! `stance eval`: per-axis metrics of a model on a labeled CSV file.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde_json::json;
+use stance::dataset::{Columns, OnError, read_labeled};
+use stance::eval::{AxisMetrics, AxisTally};
+use stance::{Axis, Scratch};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Labeled CSV file.
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Model file [default: the embedded model].
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// table or json.
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    #[arg(long, default_value = "hostility")]
+    pub hostility_column: String,
+    #[arg(long, default_value = "diplomacy")]
+    pub diplomacy_column: String,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let model = super::load_model(args.model.as_ref())?;
+    let columns = Columns {
+        text: args.text_column,
+        hostility: args.hostility_column,
+        diplomacy: args.diplomacy_column,
+    };
+    let data = read_labeled(&args.data, &columns, OnError::Fail)?;
+    let mut tallies = Axis::BOTH.map(AxisTally::new);
+    let mut scratch = Scratch::default();
+    for example in &data.examples {
+        let p = model.predict(&example.text, &mut scratch);
+        for (tally, axis) in tallies.iter_mut().zip(Axis::BOTH) {
+            tally.add(example.class(axis), p.probs(axis).map(f64::from));
+        }
+    }
+    let metrics = tallies.map(|t| t.finish());
+    if args.format == "json" {
+        let report = json!({
+            "hostility": metrics[0],
+            "diplomacy": metrics[1],
+            "rows": data.examples.len(),
+        });
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{} rows of {}", data.examples.len(), args.data.display());
+        for (axis, m) in Axis::BOTH.iter().zip(&metrics) {
+            print_table(*axis, m);
+        }
+    }
+    Ok(())
+}
+
+fn print_table(axis: Axis, m: &AxisMetrics) {
+    println!();
+    println!(
+        "{}: accuracy {:.3}  macro-F1 {:.3}  log-loss {:.3}  ECE {:.3}",
+        axis.name(),
+        m.accuracy,
+        m.macro_f1,
+        m.log_loss,
+        m.ece
+    );
+    println!("  {:<10} {:>9} {:>7} {:>7} {:>8}", "class", "precision", "recall", "F1", "support");
+    for label in axis.labels() {
+        let c = &m.per_class[label];
+        println!(
+            "  {:<10} {:>9.3} {:>7.3} {:>7.3} {:>8}",
+            label, c["precision"].as_f64().unwrap_or(0.0), c["recall"].as_f64().unwrap_or(0.0),
+            c["f1"].as_f64().unwrap_or(0.0), c["support"]
+        );
+    }
+    println!("  confusion (rows: truth, columns: predicted)");
+    println!("  {:<10} {:>9} {:>9} {:>9}", "", m.labels[0], m.labels[1], m.labels[2]);
+    for (label, row) in m.labels.iter().zip(&m.confusion) {
+        println!("  {:<10} {:>9} {:>9} {:>9}", label, row[0], row[1], row[2]);
+    }
+    println!("  reliability (top-label confidence bins)");
+    for bin in &m.reliability {
+        println!(
+            "  {:.2}-{:.2}  n {:>5}  confidence {:.3}  accuracy {:.3}",
+            bin.lower, bin.upper, bin.count, bin.mean_confidence, bin.accuracy
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The CLI edge: clap arguments, one file per subcommand, anyhow for errors.
+//! Exit codes: 0 success, 1 runtime error, 2 usage error. A closed output
+//! pipe ends the run quietly with 0.
+
+mod classify;
+mod eval;
+mod output;
+mod train;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use stance::Classifier;
+
+/// Scores English statements on international relations for hostility and
+/// openness to diplomacy.
+#[derive(Parser)]
+#[command(name = "stance", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Classify text: arguments, files, or standard input.
+    Classify(classify::Args),
+    /// Train a model on a labeled CSV file.
+    Train(train::Args),
+    /// Evaluate a model on a labeled CSV file.
+    Eval(eval::Args),
+}
+
+/// Output format of tables of results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Jsonl,
+    Csv,
+}
+
+/// Exit code of a runtime error.
+const EXIT_RUNTIME: u8 = 1;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Classify(args) => classify::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("stance: error: {err:#}");
+            ExitCode::from(EXIT_RUNTIME)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Loads `--model PATH`, or the embedded model.
+fn load_model(path: Option<&PathBuf>) -> anyhow::Result<Classifier> {
+    Ok(match path {
+        Some(p) => stance::model::format::load(p)?,
+        None => stance::model::embedded()?,
+    })
+}

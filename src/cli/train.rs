@@ -1,0 +1,124 @@
+//! `stance train`: fit a model on a labeled CSV file and write it atomically.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use stance::dataset::{Columns, OnError, read_labeled};
+use stance::train::{ClassWeighting, TrainSettings, train};
+use stance::FeatureConfig;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Labeled CSV file (header row; text, hostility and diplomacy columns).
+    #[arg(long, value_name = "CSV")]
+    pub data: PathBuf,
+    /// Where to write the model file.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Overwrite an existing --out file.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    #[arg(long, default_value = "hostility")]
+    pub hostility_column: String,
+    #[arg(long, default_value = "diplomacy")]
+    pub diplomacy_column: String,
+    /// L2 strengths to cross-validate, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = TrainSettings::default().alphas)]
+    pub alphas: Vec<f64>,
+    /// Cross-validation folds.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Weight table size: 2^bits rows.
+    #[arg(long, default_value_t = FeatureConfig::default().bits)]
+    pub bits: u8,
+    /// Longest word n-gram (1 to 3).
+    #[arg(long, default_value_t = FeatureConfig::default().max_ngram)]
+    pub max_ngram: u8,
+    /// Optimiser iterations per fit.
+    #[arg(long, default_value_t = 100)]
+    pub max_iterations: u64,
+    /// Class weighting: balanced or none.
+    #[arg(long, default_value = "balanced", value_parser = ["balanced", "none"])]
+    pub class_weights: String,
+    /// Bad rows: fail (write nothing) or skip (and report them).
+    #[arg(long, default_value = "fail", value_parser = ["fail", "skip"])]
+    pub on_error: String,
+    /// Features seen in fewer training rows than this get no weight.
+    #[arg(long, default_value_t = TrainSettings::default().min_count)]
+    pub min_count: u32,
+    /// Worker threads for cross-validation (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+pub fn run(args: Args) -> Result<()> {
+    if args.out.exists() && !args.force {
+        bail!(
+            "{} exists; pass --force to overwrite it",
+            args.out.display()
+        );
+    }
+    let columns = Columns {
+        text: args.text_column,
+        hostility: args.hostility_column,
+        diplomacy: args.diplomacy_column,
+    };
+    let on_error = if args.on_error == "skip" { OnError::Skip } else { OnError::Fail };
+    let data = read_labeled(&args.data, &columns, on_error)?;
+    if !data.skipped.is_empty() {
+        eprintln!("skipped {} bad rows:", data.skipped.len());
+        for row in &data.skipped {
+            eprintln!("  line {}: {}", row.line, row.reason);
+        }
+    }
+    let settings = TrainSettings {
+        features: FeatureConfig {
+            bits: args.bits,
+            max_ngram: args.max_ngram,
+            ..FeatureConfig::default()
+        },
+        alphas: args.alphas,
+        folds: args.folds,
+        max_iterations: args.max_iterations,
+        class_weighting: if args.class_weights == "none" {
+            ClassWeighting::None
+        } else {
+            ClassWeighting::Balanced
+        },
+        threads: args.threads,
+        min_count: args.min_count,
+        ..TrainSettings::default()
+    };
+    let start = std::time::Instant::now();
+    let model = train(&data, settings)?;
+    let meta = model.metadata()?;
+    println!(
+        "trained on {} rows of {} (sha256 {}) in {:.1} s",
+        meta.rows,
+        args.data.display(),
+        &meta.dataset_sha256[..12],
+        start.elapsed().as_secs_f64()
+    );
+    for axis in &meta.axes {
+        println!(
+            "{:<10} alpha {:<6} temperature {:.3}  cv accuracy {:.3}  cv macro-F1 {:.3}  cv log-loss {:.3}",
+            axis.axis.name(),
+            axis.alpha,
+            axis.temperature,
+            axis.cv_accuracy,
+            axis.cv_macro_f1,
+            axis.cv_log_loss
+        );
+        let grid: Vec<String> = axis
+            .cv_macro_f1_by_alpha
+            .iter()
+            .map(|(a, f)| format!("{a}: {f:.3}"))
+            .collect();
+        println!("           macro-F1 by alpha: {}", grid.join(", "));
+    }
+    stance::model::format::save(&model, &args.out)?;
+    println!("wrote {}", args.out.display());
+    Ok(())
+}
