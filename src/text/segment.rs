@@ -30,7 +30,7 @@
 //!   "the U.S. Treasury"; a capitalised noun after such an abbreviation is
 //!   far more often a name than a new sentence. Titles (`Mr.`, `Gen.`,
 //!   `Amb.`, `e.g.`, `vs.`) never end a sentence; `No.`, `Art.` and the
-//!   months do not when a number follows.
+//!   months do not when a number (or roman numeral) follows.
 //! * A single newline is usually hard wrapping. It ends a sentence only
 //!   before a bullet or numbered item, or after a heading-like line: the
 //!   line holds the whole sentence so far, has at most 12 words, has no
@@ -283,7 +283,7 @@ impl<'a> Scanner<'a> {
                     || cluster.ends_sentence(self.text, &next_word(self.text, at))
             }
         };
-        ends.then(|| self.start..cluster.end)
+        ends.then_some(self.start..cluster.end)
     }
 
     /// Ends an over-long sentence after its last whitespace, or, if it has
@@ -367,7 +367,7 @@ impl Cluster {
         }
         match token_before(text, self.start).and_then(abbreviation) {
             Some(Abbrev::Title) => false,
-            Some(Abbrev::BeforeNumber) => !next.starts_digit(),
+            Some(Abbrev::BeforeNumber) => !next.starts_number(),
             Some(Abbrev::Ambiguous) => next.is_sentence_opener(),
             None => true,
         }
@@ -426,6 +426,8 @@ fn is_dotted(token: &str) -> bool {
 
 /// Words that, capitalised, start a sentence far more often than they
 /// follow `U.S.` or `Inc.` inside one.
+// A `match`, not `matches!`, so that rustfmt keeps the words packed.
+#[allow(clippy::match_like_matches_macro)]
 fn is_sentence_opener(word: &str) -> bool {
     match word {
         "The" | "This" | "That" | "These" | "Those" | "There" | "Then" | "It" | "Its" | "He"
@@ -441,6 +443,8 @@ fn is_sentence_opener(word: &str) -> bool {
 }
 
 /// Lower-case words a heading would not end with but a wrapped line does.
+// A `match`, not `matches!`, so that rustfmt keeps the words packed.
+#[allow(clippy::match_like_matches_macro)]
 fn is_continuation_word(word: &str) -> bool {
     match word {
         "a" | "an" | "the" | "of" | "in" | "on" | "at" | "to" | "for" | "with" | "by" | "from"
@@ -517,8 +521,12 @@ impl NextWord<'_> {
         self.first.is_some_and(char::is_uppercase)
     }
 
-    fn starts_digit(&self) -> bool {
-        self.first.is_some_and(|c| c.is_ascii_digit())
+    /// Digits or a roman numeral (`Art. IV`); a lone `I` is taken for the
+    /// pronoun, as in `He said No. I will stay.`
+    fn starts_number(&self) -> bool {
+        let roman =
+            |w: &str| !w.is_empty() && w != "I" && w.bytes().all(|b| b"IVXLCDM".contains(&b));
+        self.first.is_some_and(|c| c.is_ascii_digit()) || roman(self.word)
     }
 
     /// A common sentence opener, or a title (`Mr.`), which cannot follow

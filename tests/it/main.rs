@@ -1,3 +1,6 @@
 //! Integration tests, built as one binary.
 
+mod model_file;
 mod segment;
+mod solver;
+mod text;
