@@ -94,25 +94,40 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
         .map_err(|e| csv_error(path, &e, "header"))?
         .clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
-        return Err(data_err(1, "header", "the file is empty or has no header row".into()));
+        return Err(data_err(
+            1,
+            "header",
+            "the file is empty or has no header row".into(),
+        ));
     }
     let find = |name: &str| -> Result<usize> {
-        header.iter().position(|h| h == name.as_bytes()).ok_or_else(|| {
-            let have: Vec<String> = header
-                .iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect();
-            data_err(
-                1,
-                name,
-                format!("no such column; the header has: {}", have.join(", ")),
-            )
-        })
+        header
+            .iter()
+            .position(|h| h == name.as_bytes())
+            .ok_or_else(|| {
+                let have: Vec<String> = header
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                data_err(
+                    1,
+                    name,
+                    format!("no such column; the header has: {}", have.join(", ")),
+                )
+            })
     };
     let text_col = find(&columns.text)?;
     let label_cols = [
-        (Axis::Hostility, find(&columns.hostility)?, &columns.hostility),
-        (Axis::Diplomacy, find(&columns.diplomacy)?, &columns.diplomacy),
+        (
+            Axis::Hostility,
+            find(&columns.hostility)?,
+            &columns.hostility,
+        ),
+        (
+            Axis::Diplomacy,
+            find(&columns.diplomacy)?,
+            &columns.diplomacy,
+        ),
     ];
 
     let mut examples = Vec::new();
@@ -140,7 +155,11 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
         let line = record.position().map_or(line, |p| p.line());
         let parsed = (|| -> Result<Example> {
             let text = std::str::from_utf8(&record[text_col]).map_err(|e| {
-                data_err(line, &columns.text, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+                data_err(
+                    line,
+                    &columns.text,
+                    format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+                )
             })?;
             if text.trim().is_empty() {
                 return Err(data_err(line, &columns.text, "empty text".into()));

@@ -58,7 +58,9 @@ pub enum ModelProblem {
     UnsupportedVersion { found: u32, supported: u32 },
     #[error("truncated: {len} bytes, at least {needed} expected")]
     Truncated { len: usize, needed: usize },
-    #[error("checksum mismatch (stored {stored:08x}, computed {computed:08x}): the file is corrupt")]
+    #[error(
+        "checksum mismatch (stored {stored:08x}, computed {computed:08x}): the file is corrupt"
+    )]
     Checksum { stored: u32, computed: u32 },
     #[error("header field {field} = {value} is out of range ({expected})")]
     BadHeader {

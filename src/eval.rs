@@ -103,7 +103,10 @@ impl AxisTally {
                 f1,
                 support,
             };
-            per_class.insert(labels[k].into(), serde_json::to_value(m).expect("plain struct"));
+            per_class.insert(
+                labels[k].into(),
+                serde_json::to_value(m).expect("plain struct"),
+            );
         }
         let mut ece = 0.0;
         let mut reliability = Vec::new();

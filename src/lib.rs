@@ -10,6 +10,7 @@
 pub mod dataset;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod features;
 pub mod model;
 pub mod text;

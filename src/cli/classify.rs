@@ -176,7 +176,12 @@ impl<W: Write> Job<'_, W> {
     ) -> Result<()> {
         for span in sentences(paragraph) {
             let text = &paragraph[span.clone()];
-            self.push_unit(None, *sentence_index, base + span.start..base + span.end, text)?;
+            self.push_unit(
+                None,
+                *sentence_index,
+                base + span.start..base + span.end,
+                text,
+            )?;
             *sentence_index += 1;
         }
         Ok(())
@@ -208,10 +213,20 @@ impl<W: Write> Job<'_, W> {
 
     /// Scores the batch, writes its rows in order, and empties it.
     fn flush(&mut self) -> Result<()> {
-        let Batch { sources, text, units } = &mut self.batch;
+        let Batch {
+            sources,
+            text,
+            units,
+        } = &mut self.batch;
         self.predictions.clear();
         self.predictions.resize(units.len(), Prediction::default());
-        score_parallel(self.model, text, units, &mut self.scratches, &mut self.predictions);
+        score_parallel(
+            self.model,
+            text,
+            units,
+            &mut self.scratches,
+            &mut self.predictions,
+        );
         for (unit, prediction) in units.iter().zip(&self.predictions) {
             self.id.clear();
             self.id.push_str(&sources[unit.source]);
@@ -253,13 +268,23 @@ fn score_parallel(
     }
     let per = units.len().div_ceil(threads);
     std::thread::scope(|s| {
-        for ((units, out), scratch) in units.chunks(per).zip(out.chunks_mut(per)).zip(scratches.iter_mut()) {
+        for ((units, out), scratch) in units
+            .chunks(per)
+            .zip(out.chunks_mut(per))
+            .zip(scratches.iter_mut())
+        {
             s.spawn(move || score(model, text, units, scratch, out));
         }
     });
 }
 
-fn score(model: &Classifier, text: &str, units: &[Unit], scratch: &mut Scratch, out: &mut [Prediction]) {
+fn score(
+    model: &Classifier,
+    text: &str,
+    units: &[Unit],
+    scratch: &mut Scratch,
+    out: &mut [Prediction],
+) {
     for (unit, slot) in units.iter().zip(out) {
         *slot = model.predict(&text[unit.text.clone()], scratch);
     }
@@ -273,4 +298,3 @@ fn decode(raw: &[u8], lossy: bool) -> std::result::Result<std::borrow::Cow<'_, s
         Err(e) => Err(e.valid_up_to()),
     }
 }
-

@@ -1,5 +1,6 @@
 //! `stance eval`: per-axis metrics of a model on a labeled CSV file.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -25,6 +26,9 @@ pub struct Args {
     pub hostility_column: String,
     #[arg(long, default_value = "diplomacy")]
     pub diplomacy_column: String,
+    /// Also list the N most confident mistakes with their top features.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub errors: usize,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -44,51 +48,129 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let metrics = tallies.map(|t| t.finish());
+    let mut out = io::stdout().lock();
+    if args.errors > 0 {
+        print_errors(&mut out, &model, &data.examples, args.errors)?;
+    }
     if args.format == "json" {
         let report = json!({
             "hostility": metrics[0],
             "diplomacy": metrics[1],
             "rows": data.examples.len(),
         });
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        println!("{} rows of {}", data.examples.len(), args.data.display());
+        writeln!(
+            out,
+            "{} rows of {}",
+            data.examples.len(),
+            args.data.display()
+        )?;
         for (axis, m) in Axis::BOTH.iter().zip(&metrics) {
-            print_table(*axis, m);
+            print_table(&mut out, *axis, m)?;
         }
     }
     Ok(())
 }
 
-fn print_table(axis: Axis, m: &AxisMetrics) {
-    println!();
-    println!(
+fn print_table(out: &mut impl Write, axis: Axis, m: &AxisMetrics) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
         "{}: accuracy {:.3}  macro-F1 {:.3}  log-loss {:.3}  ECE {:.3}",
         axis.name(),
         m.accuracy,
         m.macro_f1,
         m.log_loss,
         m.ece
-    );
-    println!("  {:<10} {:>9} {:>7} {:>7} {:>8}", "class", "precision", "recall", "F1", "support");
+    )?;
+    writeln!(
+        out,
+        "  {:<10} {:>9} {:>7} {:>7} {:>8}",
+        "class", "precision", "recall", "F1", "support"
+    )?;
     for label in axis.labels() {
         let c = &m.per_class[label];
-        println!(
+        writeln!(
+            out,
             "  {:<10} {:>9.3} {:>7.3} {:>7.3} {:>8}",
-            label, c["precision"].as_f64().unwrap_or(0.0), c["recall"].as_f64().unwrap_or(0.0),
-            c["f1"].as_f64().unwrap_or(0.0), c["support"]
-        );
+            label,
+            c["precision"].as_f64().unwrap_or(0.0),
+            c["recall"].as_f64().unwrap_or(0.0),
+            c["f1"].as_f64().unwrap_or(0.0),
+            c["support"]
+        )?;
     }
-    println!("  confusion (rows: truth, columns: predicted)");
-    println!("  {:<10} {:>9} {:>9} {:>9}", "", m.labels[0], m.labels[1], m.labels[2]);
+    writeln!(out, "  confusion (rows: truth, columns: predicted)")?;
+    writeln!(
+        out,
+        "  {:<10} {:>9} {:>9} {:>9}",
+        "", m.labels[0], m.labels[1], m.labels[2]
+    )?;
     for (label, row) in m.labels.iter().zip(&m.confusion) {
-        println!("  {:<10} {:>9} {:>9} {:>9}", label, row[0], row[1], row[2]);
+        writeln!(
+            out,
+            "  {:<10} {:>9} {:>9} {:>9}",
+            label, row[0], row[1], row[2]
+        )?;
     }
-    println!("  reliability (top-label confidence bins)");
+    writeln!(out, "  reliability (top-label confidence bins)")?;
     for bin in &m.reliability {
-        println!(
+        writeln!(
+            out,
             "  {:.2}-{:.2}  n {:>5}  confidence {:.3}  accuracy {:.3}",
             bin.lower, bin.upper, bin.count, bin.mean_confidence, bin.accuracy
-        );
+        )?;
     }
+    Ok(())
+}
+
+/// The most confident mistakes, with the features that drove them.
+fn print_errors(
+    out: &mut impl Write,
+    model: &stance::Classifier,
+    examples: &[stance::dataset::Example],
+    n: usize,
+) -> io::Result<()> {
+    let mut scratch = Scratch::default();
+    let mut mistakes = Vec::new();
+    for (i, e) in examples.iter().enumerate() {
+        let p = model.predict(&e.text, &mut scratch);
+        for axis in Axis::BOTH {
+            let predicted = p.class(axis);
+            if predicted != e.class(axis) {
+                mistakes.push((p.probs(axis)[predicted], i, axis));
+            }
+        }
+    }
+    mistakes.sort_by(|a, b| b.0.total_cmp(&a.0));
+    writeln!(
+        out,
+        "most confident mistakes ({} of {}):",
+        n.min(mistakes.len()),
+        mistakes.len()
+    )?;
+    for (confidence, i, axis) in mistakes.into_iter().take(n) {
+        let e = &examples[i];
+        let ex = stance::explain::explain(model, &e.text, &mut scratch);
+        let ax = &ex[if axis == Axis::Hostility { 0 } else { 1 }];
+        writeln!(
+            out,
+            "\nline {}: {} predicted {} ({:.2}), labeled {}\n  {}",
+            e.line,
+            axis.name(),
+            ax.label,
+            confidence,
+            axis.labels()[e.class(axis)],
+            e.text
+        )?;
+        let top: Vec<String> = ax
+            .contributions
+            .iter()
+            .take(6)
+            .map(|c| format!("{} \"{}\" {:+.2}", c.feature, c.text, c.contribution))
+            .collect();
+        writeln!(out, "  toward {}: {}", ax.label, top.join(", "))?;
+    }
+    Ok(())
 }

@@ -64,13 +64,27 @@ impl<W: Write> RowWriter<W> {
         let o = &mut self.out;
         o.write_all(b"{\"id\":")?;
         json_str(o, r.id)?;
-        write!(o, ",\"sentence\":{},\"start\":{},\"end\":{},\"text\":", r.sentence, r.start, r.end)?;
+        write!(
+            o,
+            ",\"sentence\":{},\"start\":{},\"end\":{},\"text\":",
+            r.sentence, r.start, r.end
+        )?;
         json_str(o, r.text)?;
         for axis in Axis::BOTH {
-            write!(o, ",\"{}\":{{\"label\":\"{}\",\"score\":", axis.name(), r.prediction.label(axis))?;
+            write!(
+                o,
+                ",\"{}\":{{\"label\":\"{}\",\"score\":",
+                axis.name(),
+                r.prediction.label(axis)
+            )?;
             fixed(o, r.prediction.score(axis))?;
             o.write_all(b",\"probs\":{")?;
-            for (k, (label, p)) in axis.labels().iter().zip(r.prediction.probs(axis)).enumerate() {
+            for (k, (label, p)) in axis
+                .labels()
+                .iter()
+                .zip(r.prediction.probs(axis))
+                .enumerate()
+            {
                 if k > 0 {
                     o.write_all(b",")?;
                 }

@@ -1,11 +1,12 @@
 //! `stance train`: fit a model on a labeled CSV file and write it atomically.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
+use stance::FeatureConfig;
 use stance::dataset::{Columns, OnError, read_labeled};
 use stance::train::{ClassWeighting, TrainSettings, train};
-use stance::FeatureConfig;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,7 +66,11 @@ pub fn run(args: Args) -> Result<()> {
         hostility: args.hostility_column,
         diplomacy: args.diplomacy_column,
     };
-    let on_error = if args.on_error == "skip" { OnError::Skip } else { OnError::Fail };
+    let on_error = if args.on_error == "skip" {
+        OnError::Skip
+    } else {
+        OnError::Fail
+    };
     let data = read_labeled(&args.data, &columns, on_error)?;
     if !data.skipped.is_empty() {
         eprintln!("skipped {} bad rows:", data.skipped.len());
@@ -94,15 +99,19 @@ pub fn run(args: Args) -> Result<()> {
     let start = std::time::Instant::now();
     let model = train(&data, settings)?;
     let meta = model.metadata()?;
-    println!(
+    stance::model::format::save(&model, &args.out)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "trained on {} rows of {} (sha256 {}) in {:.1} s",
         meta.rows,
         args.data.display(),
         &meta.dataset_sha256[..12],
         start.elapsed().as_secs_f64()
-    );
+    )?;
     for axis in &meta.axes {
-        println!(
+        writeln!(
+            out,
             "{:<10} alpha {:<6} temperature {:.3}  cv accuracy {:.3}  cv macro-F1 {:.3}  cv log-loss {:.3}",
             axis.axis.name(),
             axis.alpha,
@@ -110,15 +119,14 @@ pub fn run(args: Args) -> Result<()> {
             axis.cv_accuracy,
             axis.cv_macro_f1,
             axis.cv_log_loss
-        );
+        )?;
         let grid: Vec<String> = axis
             .cv_macro_f1_by_alpha
             .iter()
             .map(|(a, f)| format!("{a}: {f:.3}"))
             .collect();
-        println!("           macro-F1 by alpha: {}", grid.join(", "));
+        writeln!(out, "           macro-F1 by alpha: {}", grid.join(", "))?;
     }
-    stance::model::format::save(&model, &args.out)?;
-    println!("wrote {}", args.out.display());
+    writeln!(out, "wrote {}", args.out.display())?;
     Ok(())
 }

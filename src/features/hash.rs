@@ -45,7 +45,10 @@ mod tests {
         // A model file stores weights by bucket: these values must never change.
         assert_eq!(hash_bytes(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(hash_bytes(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(bucket(hash_bytes(b"talk"), 18), bucket(hash_bytes(b"talk"), 18));
+        assert_eq!(
+            bucket(hash_bytes(b"talk"), 18),
+            bucket(hash_bytes(b"talk"), 18)
+        );
         assert_ne!(combine(1, 2), combine(2, 1));
     }
 

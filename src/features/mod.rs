@@ -2,7 +2,8 @@
 //!
 //! Per word: the stem (marked when inside a negation scope), the bigram and
 //! trigram of stems, and the cue classes of the stem (also negation-marked).
-//! Per sentence: a question mark and a quotation mark. Every feature has the
+//! Per sentence: a question mark, scare quotes (a short quoted span) and
+//! quoted speech (a longer one). Every feature has the
 //! value `1/sqrt(n)` for `n` features in the sentence, so long and short
 //! sentences give logits on one scale.
 
@@ -90,13 +91,24 @@ impl FeatureConfig {
 /// What a feature is, for explanations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FeatureKind {
-    Word { negated: bool },
+    Word {
+        negated: bool,
+    },
     Bigram,
     Trigram,
-    Cue { cue: Cue, negated: bool },
+    Cue {
+        cue: Cue,
+        negated: bool,
+    },
     Question,
-    Quote,
+    /// A quoted span of at most [`SCARE_QUOTE_WORDS`] words: scare quotes, a label held at arm's length.
+    ScareQuote,
+    /// A longer quoted span: reported speech.
+    QuotedSpeech,
 }
+
+/// Quoted spans up to this many words count as scare quotes.
+pub const SCARE_QUOTE_WORDS: usize = 3;
 
 /// One fired feature: its bucket, its kind and the byte span of the words it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,7 +217,10 @@ impl Featurizer {
         let mut history = 0usize;
         let mut negated = false;
         let mut question = None;
-        let mut quote = None;
+        // The open quotation: its start and the word count when it opened.
+        let mut open_quote: Option<(usize, usize)> = None;
+        let mut scare_quote = None;
+        let mut quoted_speech = None;
         let mut words = 0usize;
 
         for token in tokens.iter() {
@@ -223,7 +238,17 @@ impl Featurizer {
                     continue;
                 }
                 TokenKind::Quote => {
-                    quote.get_or_insert(token.span.clone());
+                    match open_quote.take() {
+                        None => open_quote = Some((token.span.start, words)),
+                        Some((start, at)) => {
+                            let span = Some(start..token.span.end);
+                            if words - at <= SCARE_QUOTE_WORDS {
+                                scare_quote = scare_quote.or(span);
+                            } else {
+                                quoted_speech = quoted_speech.or(span);
+                            }
+                        }
+                    }
                     continue;
                 }
             }
@@ -288,8 +313,15 @@ impl Featurizer {
         if let Some(span) = question {
             emit(combine(SENTENCE, 1), FeatureKind::Question, span);
         }
-        if let Some(span) = quote {
-            emit(combine(SENTENCE, 2), FeatureKind::Quote, span);
+        // A quotation still open at the end is speech quoted across sentences.
+        if let Some((start, _)) = open_quote {
+            quoted_speech = quoted_speech.or(Some(start..sentence.len()));
+        }
+        if let Some(span) = scare_quote {
+            emit(combine(SENTENCE, 2), FeatureKind::ScareQuote, span);
+        }
+        if let Some(span) = quoted_speech {
+            emit(combine(SENTENCE, 3), FeatureKind::QuotedSpeech, span);
         }
     }
 

@@ -54,7 +54,12 @@ pub fn to_bytes(model: &Classifier) -> Vec<u8> {
     out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
     out.extend_from_slice(LABELS.as_bytes());
     out.extend_from_slice(meta);
-    for v in weights.bias.iter().chain(&weights.temperature).chain(&weights.table) {
+    for v in weights
+        .bias
+        .iter()
+        .chain(&weights.temperature)
+        .chain(&weights.table)
+    {
         out.extend_from_slice(&v.to_le_bytes());
     }
     let crc = crc32fast::hash(&out);
@@ -168,7 +173,8 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
     let mut bias = [0f32; ROW];
-    bias.iter_mut().for_each(|b| *b = floats.next().unwrap_or(0.0));
+    bias.iter_mut()
+        .for_each(|b| *b = floats.next().unwrap_or(0.0));
     let mut temperature = [0f32; 2];
     temperature
         .iter_mut()

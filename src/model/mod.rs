@@ -9,8 +9,8 @@ pub mod format;
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{FeatureConfig, FeatureOrigin, Featurizer, Scratch};
 use crate::error::Result;
+use crate::features::{FeatureConfig, FeatureOrigin, Featurizer, Scratch};
 
 /// The two axes a sentence is scored on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use crate::dataset::LabeledData;
 use crate::error::{Error, Result};
 use crate::eval::AxisTally;
 use crate::features::{FeatureConfig, Featurizer, Scratch};
-use crate::model::{AxisTraining, Axis, CLASSES, Classifier, Metadata, ROW, Weights};
+use crate::model::{Axis, AxisTraining, CLASSES, Classifier, Metadata, ROW, Weights};
 use solver::{Problem, SoftmaxParams, SolverSettings, SparseRows};
 
 /// How rows are weighted by class.

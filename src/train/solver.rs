@@ -124,7 +124,11 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
         .with_tolerance_grad(settings.gradient_tolerance)
         .map_err(|e| Error::Training(e.to_string()))?;
     let result = Executor::new(objective, solver)
-        .configure(|state| state.param(Array1::zeros(n)).max_iters(settings.max_iterations))
+        .configure(|state| {
+            state
+                .param(Array1::zeros(n))
+                .max_iters(settings.max_iterations)
+        })
         .run()
         .map_err(|e| Error::Training(e.to_string()))?;
     let params = result

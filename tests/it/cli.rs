@@ -13,7 +13,9 @@ pub fn stance() -> Command {
 }
 
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -50,7 +52,10 @@ fn small_model() -> &'static Path {
     static MODEL: OnceLock<PathBuf> = OnceLock::new();
     MODEL.get_or_init(|| {
         let path = tempdir().join("small.model");
-        let o = run(stance().args(["train", "--folds", "2", "--alphas", "0.01,0.1", "--bits", "12"])
+        let o = run(stance()
+            .args([
+                "train", "--folds", "2", "--alphas", "0.01,0.1", "--bits", "12",
+            ])
             .arg("--data")
             .arg(data("small.csv"))
             .arg("--out")
@@ -61,31 +66,49 @@ fn small_model() -> &'static Path {
 }
 
 fn jsonl(out: &str) -> Vec<serde_json::Value> {
-    out.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
 }
 
 #[test]
 fn classify_arguments_as_jsonl_with_spans_and_both_axes() {
     let text = "Dr. Amani arrived in Addis Ababa. “We will respond with force,” he warned!";
-    let o = run(stance().arg("classify").arg("--model").arg(small_model()).arg(text));
+    let o = run(stance()
+        .arg("classify")
+        .arg("--model")
+        .arg(small_model())
+        .arg(text));
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = jsonl(&stdout(&o));
     assert_eq!(rows.len(), 2);
     for (i, row) in rows.iter().enumerate() {
         assert_eq!(row["id"], "arg1");
         assert_eq!(row["sentence"], i);
-        let (s, e) = (row["start"].as_u64().unwrap() as usize, row["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            row["start"].as_u64().unwrap() as usize,
+            row["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&text[s..e], row["text"].as_str().unwrap());
-        for (axis, labels) in [("hostility", ["hostile", "neutral", "friendly"]), ("diplomacy", ["open", "none", "closed"])] {
+        for (axis, labels) in [
+            ("hostility", ["hostile", "neutral", "friendly"]),
+            ("diplomacy", ["open", "none", "closed"]),
+        ] {
             let probs = &row[axis]["probs"];
             let sum: f64 = labels.iter().map(|l| probs[l].as_f64().unwrap()).sum();
-            assert!((sum - 1.0).abs() < 1e-3, "{axis} probabilities sum to {sum}");
+            assert!(
+                (sum - 1.0).abs() < 1e-3,
+                "{axis} probabilities sum to {sum}"
+            );
             assert!(labels.contains(&row[axis]["label"].as_str().unwrap()));
         }
         let p = &row["diplomacy"]["probs"];
         let openness = p["open"].as_f64().unwrap() - p["closed"].as_f64().unwrap();
         assert!((row["diplomacy"]["score"].as_f64().unwrap() - openness).abs() < 2e-4);
-        assert_eq!(row["hostility"]["score"], row["hostility"]["probs"]["hostile"]);
+        assert_eq!(
+            row["hostility"]["score"],
+            row["hostility"]["probs"]["hostile"]
+        );
     }
     assert_eq!(rows[1]["text"], "“We will respond with force,” he warned!");
 }
@@ -94,16 +117,28 @@ fn classify_arguments_as_jsonl_with_spans_and_both_axes() {
 fn classify_reads_stdin_files_and_lines() {
     let dir = tempdir();
     let file = dir.join("article.txt");
-    std::fs::write(&file, "First line here.\nSecond line, same record.\n\nA new paragraph.\n").unwrap();
+    std::fs::write(
+        &file,
+        "First line here.\nSecond line, same record.\n\nA new paragraph.\n",
+    )
+    .unwrap();
     // Document mode: three sentences, spans into the file.
-    let o = run(stance().arg("classify").arg("--model").arg(small_model()).arg("--file").arg(&file));
+    let o = run(stance()
+        .arg("classify")
+        .arg("--model")
+        .arg(small_model())
+        .arg("--file")
+        .arg(&file));
     let rows = jsonl(&stdout(&o));
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[2]["text"], "A new paragraph.");
     assert_eq!(rows[2]["start"], 44);
     // Lines mode from stdin: one record per non-blank line, ids carry the line number.
     let o = run_with_stdin(
-        stance().args(["classify", "--lines"]).arg("--model").arg(small_model()),
+        stance()
+            .args(["classify", "--lines"])
+            .arg("--model")
+            .arg(small_model()),
         b"We are ready to talk. Really.\r\n\nThey will pay for this.\n",
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -127,7 +162,10 @@ fn classify_writes_csv_and_table() {
     assert_eq!(headers.len(), 15);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][4], "Talks resumed in Doha, with \"cautious\" optimism.");
+    assert_eq!(
+        &rows[0][4],
+        "Talks resumed in Doha, with \"cautious\" optimism."
+    );
 
     let o = run(stance()
         .args(["classify", "--format", "table", "--model"])
@@ -144,11 +182,15 @@ fn classify_threads_keep_input_order() {
         .map(|i| format!("Sentence number {i} about talks in Vienna.\n"))
         .collect();
     let one = run_with_stdin(
-        stance().args(["classify", "--lines", "--threads", "1", "--model"]).arg(small_model()),
+        stance()
+            .args(["classify", "--lines", "--threads", "1", "--model"])
+            .arg(small_model()),
         input.as_bytes(),
     );
     let two = run_with_stdin(
-        stance().args(["classify", "--lines", "--threads", "2", "--model"]).arg(small_model()),
+        stance()
+            .args(["classify", "--lines", "--threads", "2", "--model"])
+            .arg(small_model()),
         input.as_bytes(),
     );
     assert!(one.status.success() && two.status.success());
@@ -159,12 +201,22 @@ fn classify_threads_keep_input_order() {
 #[test]
 fn invalid_utf8_is_an_error_with_its_byte_offset_unless_lossy() {
     let input = b"Fine line.\nBad \xff byte here.\n";
-    let o = run_with_stdin(stance().args(["classify", "--lines", "--model"]).arg(small_model()), input);
+    let o = run_with_stdin(
+        stance()
+            .args(["classify", "--lines", "--model"])
+            .arg(small_model()),
+        input,
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("line 2") && err.contains("byte offset 15"), "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("byte offset 15"),
+        "{err}"
+    );
     let o = run_with_stdin(
-        stance().args(["classify", "--lines", "--lossy", "--model"]).arg(small_model()),
+        stance()
+            .args(["classify", "--lines", "--lossy", "--model"])
+            .arg(small_model()),
         input,
     );
     assert!(o.status.success());
@@ -184,18 +236,31 @@ fn closed_output_pipe_ends_quietly() {
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         for _ in 0..200_000 {
-            if stdin.write_all(b"The talks in Geneva will resume on Monday.\n").is_err() {
+            if stdin
+                .write_all(b"The talks in Geneva will resume on Monday.\n")
+                .is_err()
+            {
                 break;
             }
         }
     });
     let mut first = [0u8; 64];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let status = child.wait().unwrap();
     writer.join().unwrap();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -205,11 +270,21 @@ fn train_refuses_to_overwrite_without_force() {
     let dir = tempdir();
     let out = dir.join("m.model");
     std::fs::write(&out, b"precious").unwrap();
-    let o = run(stance().args(["train", "--folds", "2", "--bits", "12"]).arg("--data").arg(data("small.csv")).arg("--out").arg(&out));
+    let o = run(stance()
+        .args(["train", "--folds", "2", "--bits", "12"])
+        .arg("--data")
+        .arg(data("small.csv"))
+        .arg("--out")
+        .arg(&out));
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--force"));
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
-    let o = run(stance().args(["train", "--force", "--folds", "2", "--bits", "12"]).arg("--data").arg(data("small.csv")).arg("--out").arg(&out));
+    let o = run(stance()
+        .args(["train", "--force", "--folds", "2", "--bits", "12"])
+        .arg("--data")
+        .arg(data("small.csv"))
+        .arg("--out")
+        .arg(&out));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("cv macro-F1"));
     assert!(stance::model::format::load(&out).is_ok());
@@ -221,7 +296,20 @@ fn training_is_reproducible_byte_for_byte() {
     let mut files = Vec::new();
     for (name, threads) in [("a.model", "1"), ("b.model", "2")] {
         let out = dir.join(name);
-        let o = run(stance().args(["train", "--folds", "3", "--bits", "12", "--threads", threads]).arg("--data").arg(data("small.csv")).arg("--out").arg(&out));
+        let o = run(stance()
+            .args([
+                "train",
+                "--folds",
+                "3",
+                "--bits",
+                "12",
+                "--threads",
+                threads,
+            ])
+            .arg("--data")
+            .arg(data("small.csv"))
+            .arg("--out")
+            .arg(&out));
         assert!(o.status.success(), "{}", stderr(&o));
         files.push(std::fs::read(&out).unwrap());
     }
@@ -233,23 +321,38 @@ fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
     let dir = tempdir();
     let out = dir.join("m.model");
     let cases = [
-        ("bad_label.csv", ":4: hostility: unknown hostility label \"angry\""),
+        (
+            "bad_label.csv",
+            ":4: hostility: unknown hostility label \"angry\"",
+        ),
         ("missing_column.csv", ":1: text: no such column"),
         ("ragged.csv", ":3:"),
         ("empty_text.csv", ":2: text: empty text"),
     ];
     for (file, expected) in cases {
-        let o = run(stance().args(["train", "--folds", "2"]).arg("--data").arg(data(file)).arg("--out").arg(&out));
+        let o = run(stance()
+            .args(["train", "--folds", "2"])
+            .arg("--data")
+            .arg(data(file))
+            .arg("--out")
+            .arg(&out));
         assert_eq!(o.status.code(), Some(1), "{file}");
         let err = stderr(&o);
-        assert!(err.contains(file) && err.contains(expected), "{file}: {err}");
+        assert!(
+            err.contains(file) && err.contains(expected),
+            "{file}: {err}"
+        );
         assert!(!out.exists(), "{file}: a model was written");
     }
 }
 
 #[test]
 fn eval_reports_stable_json() {
-    let o = run(stance().args(["eval", "--format", "json", "--model"]).arg(small_model()).arg("--data").arg(data("small.csv")));
+    let o = run(stance()
+        .args(["eval", "--format", "json", "--model"])
+        .arg(small_model())
+        .arg("--data")
+        .arg(data("small.csv")));
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["rows"], 36);
@@ -257,9 +360,16 @@ fn eval_reports_stable_json() {
         let m = &v[axis];
         let acc = m["accuracy"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&acc));
-        assert!(m["macro_f1"].as_f64().unwrap() > 0.5, "a model must fit its own training data");
+        assert!(
+            m["macro_f1"].as_f64().unwrap() > 0.5,
+            "a model must fit its own training data"
+        );
         let confusion = m["confusion"].as_array().unwrap();
-        let total: u64 = confusion.iter().flat_map(|r| r.as_array().unwrap()).map(|c| c.as_u64().unwrap()).sum();
+        let total: u64 = confusion
+            .iter()
+            .flat_map(|r| r.as_array().unwrap())
+            .map(|c| c.as_u64().unwrap())
+            .sum();
         assert_eq!(total, 36);
         assert_eq!(m["per_class"].as_object().unwrap().len(), 3);
     }

@@ -1,7 +1,9 @@
 //! Integration tests, built as one binary.
 
 mod cli;
+mod datasets;
 mod model_file;
 mod segment;
+mod shipped;
 mod solver;
 mod text;

@@ -73,7 +73,10 @@ fn rejects_newer_format_version() {
     reseal(&mut bytes);
     assert_eq!(
         problem(&bytes),
-        ModelProblem::UnsupportedVersion { found: VERSION + 1, supported: VERSION }
+        ModelProblem::UnsupportedVersion {
+            found: VERSION + 1,
+            supported: VERSION
+        }
     );
 }
 
@@ -83,7 +86,10 @@ fn rejects_truncated_model_file() {
     for len in [0, 5, 8, 20, bytes.len() / 2, bytes.len() - 1] {
         let p = problem(&bytes[..len]);
         assert!(
-            matches!(p, ModelProblem::Truncated { .. } | ModelProblem::Checksum { .. }),
+            matches!(
+                p,
+                ModelProblem::Truncated { .. } | ModelProblem::Checksum { .. }
+            ),
             "length {len}: {p:?}"
         );
     }
@@ -115,7 +121,10 @@ fn rejects_absurd_header_sizes_without_allocating_them() {
     let mut bytes = to_bytes(&small_model());
     bytes[12] = 60; // 2^60 rows
     reseal(&mut bytes);
-    assert!(matches!(problem(&bytes), ModelProblem::BadHeader { field: "bits", .. }));
+    assert!(matches!(
+        problem(&bytes),
+        ModelProblem::BadHeader { field: "bits", .. }
+    ));
     let mut bytes = to_bytes(&small_model());
     bytes[20..24].copy_from_slice(&u32::MAX.to_le_bytes()); // metadata length
     reseal(&mut bytes);

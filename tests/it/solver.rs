@@ -66,7 +66,10 @@ fn sparse_solver_reaches_linfa_logistic_weights() {
     for j in 0..x.ncols() {
         for k in 0..3 {
             let (a, b) = (linfa.params()[[j, k]], ours.params[j * 3 + k]);
-            assert!((a - b).abs() < tolerance, "W[{j},{k}]: linfa {a}, sparse {b}");
+            assert!(
+                (a - b).abs() < tolerance,
+                "W[{j},{k}]: linfa {a}, sparse {b}"
+            );
         }
     }
     for k in 0..3 {

@@ -7,7 +7,9 @@ use stance::{FeatureConfig, Featurizer, Scratch};
 fn tokens(text: &str) -> Vec<(&str, TokenKind)> {
     let mut out = Vec::new();
     tokenize_into(text, &mut out);
-    out.iter().map(|t| (&text[t.span.clone()], t.kind)).collect()
+    out.iter()
+        .map(|t| (&text[t.span.clone()], t.kind))
+        .collect()
 }
 
 fn words(text: &str) -> Vec<&str> {
@@ -22,10 +24,25 @@ fn words(text: &str) -> Vec<&str> {
 fn tokens_keep_contractions_abbreviations_and_numbers_whole() {
     assert_eq!(
         words("The U.S. won't pay $4.5 billion, officials said."),
-        ["The", "U.S", "won't", "pay", "4.5", "billion", "officials", "said"]
+        [
+            "The",
+            "U.S",
+            "won't",
+            "pay",
+            "4.5",
+            "billion",
+            "officials",
+            "said"
+        ]
     );
-    assert_eq!(words("Kyiv’s envoy didn’t attend"), ["Kyiv’s", "envoy", "didn’t", "attend"]);
-    assert_eq!(words("1,200 troops and 3 ships"), ["1,200", "troops", "and", "3", "ships"]);
+    assert_eq!(
+        words("Kyiv’s envoy didn’t attend"),
+        ["Kyiv’s", "envoy", "didn’t", "attend"]
+    );
+    assert_eq!(
+        words("1,200 troops and 3 ships"),
+        ["1,200", "troops", "and", "3", "ships"]
+    );
 }
 
 #[test]
@@ -35,7 +52,19 @@ fn tokens_split_hyphens_and_mark_punctuation() {
     use TokenKind::*;
     assert_eq!(
         kinds,
-        [Word, Word, Quote, Word, Quote, Word, Question, Word, ClauseBreak, Word, ClauseBreak]
+        [
+            Word,
+            Word,
+            Quote,
+            Word,
+            Quote,
+            Word,
+            Question,
+            Word,
+            ClauseBreak,
+            Word,
+            ClauseBreak
+        ]
     );
 }
 
@@ -69,7 +98,10 @@ fn negated_words(text: &str) -> Vec<String> {
 
 #[test]
 fn negation_scope_runs_to_the_clause_boundary() {
-    assert_eq!(negated_words("We are willing to negotiate."), Vec::<String>::new());
+    assert_eq!(
+        negated_words("We are willing to negotiate."),
+        Vec::<String>::new()
+    );
     assert_eq!(
         negated_words("We are not willing to negotiate."),
         ["willing", "to", "negotiate"]
@@ -83,7 +115,10 @@ fn negation_scope_runs_to_the_clause_boundary() {
         ["again", "will", "we", "sit", "down", "with", "them"]
     );
     assert_eq!(negated_words("without preconditions"), ["preconditions"]);
-    assert_eq!(negated_words("We do not seek confrontation but dialogue"), ["seek", "confrontation"]);
+    assert_eq!(
+        negated_words("We do not seek confrontation but dialogue"),
+        ["seek", "confrontation"]
+    );
 }
 
 #[test]
@@ -94,7 +129,10 @@ fn negation_changes_the_features() {
     b.sort_by_key(|o| o.bucket);
     let a: Vec<u32> = a.iter().map(|o| o.bucket).collect();
     let b: Vec<u32> = b.iter().map(|o| o.bucket).collect();
-    assert!(a.iter().any(|x| !b.contains(x)), "negated sentence must lose some features");
+    assert!(
+        a.iter().any(|x| !b.contains(x)),
+        "negated sentence must lose some features"
+    );
 }
 
 #[test]
@@ -105,7 +143,10 @@ fn features_are_deterministic_and_independent_of_scratch_state() {
     let v1 = f.features_into(text, &mut fresh);
     let first = fresh.buckets.clone();
     let mut warm = Scratch::default();
-    f.features_into("Unrelated words warm the stem cache: sanctions, talks, envoys.", &mut warm);
+    f.features_into(
+        "Unrelated words warm the stem cache: sanctions, talks, envoys.",
+        &mut warm,
+    );
     let v2 = f.features_into(text, &mut warm);
     assert_eq!(first, warm.buckets);
     assert_eq!(v1, v2);
@@ -127,7 +168,10 @@ fn cue_classes_fire_for_unseen_inflections() {
         })
         .collect();
     for expected in ["THREAT", "REFUSAL", "WILLINGNESS"] {
-        assert!(cues.iter().any(|c| c == expected), "{expected} missing from {cues:?}");
+        assert!(
+            cues.iter().any(|c| c == expected),
+            "{expected} missing from {cues:?}"
+        );
     }
 }
 
@@ -140,4 +184,35 @@ fn long_sentences_are_capped() {
         .filter(|o| matches!(o.kind, FeatureKind::Word { .. }))
         .count();
     assert_eq!(words, stance::features::MAX_WORDS);
+}
+
+fn sentence_features(text: &str) -> Vec<FeatureKind> {
+    featurize(text)
+        .into_iter()
+        .map(|o| o.kind)
+        .filter(|k| matches!(k, FeatureKind::ScareQuote | FeatureKind::QuotedSpeech))
+        .collect()
+}
+
+#[test]
+fn short_quotes_are_scare_quotes_and_long_ones_speech() {
+    assert_eq!(
+        sentence_features("Their “peace plan” is a trap."),
+        [FeatureKind::ScareQuote]
+    );
+    assert_eq!(
+        sentence_features("\"We will meet again in April,\" the minister said."),
+        [FeatureKind::QuotedSpeech]
+    );
+    assert_eq!(
+        sentence_features(
+            "He called the \"so-called\" envoy's remarks \"constructive and very useful indeed\"."
+        ),
+        [FeatureKind::ScareQuote, FeatureKind::QuotedSpeech]
+    );
+    assert_eq!(
+        sentence_features("“Talks will continue next week"),
+        [FeatureKind::QuotedSpeech]
+    );
+    assert!(sentence_features("No quotes at all.").is_empty());
 }

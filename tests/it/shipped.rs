@@ -1,0 +1,69 @@
+//! The shipped model: embedded in the binary, rebuilt byte for byte from
+//! `datasets/`, and right on sentences whose labels no reader would dispute.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use stance::{Axis, Scratch};
+
+use crate::cli::stance;
+use crate::model_file::tempdir;
+
+#[test]
+fn classify_works_from_any_directory_without_flags() {
+    let o = stance()
+        .args(["classify", "--format", "jsonl", "We thank our friends for their generous help."])
+        .current_dir(tempdir())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let row: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(row["hostility"]["label"], "friendly");
+}
+
+#[test]
+fn unambiguous_sentences_get_the_right_labels() {
+    let model = stance::model::embedded().expect("a model is embedded");
+    let cases = [
+        ("Any attack on our ships will be answered with overwhelming force.", "hostile", "none"),
+        ("We strongly condemn the brutal missile strikes on civilian homes.", "hostile", "none"),
+        ("We are ready to resume negotiations without preconditions.", "neutral", "open"),
+        ("We will never negotiate with these terrorists.", "hostile", "closed"),
+        ("The minister warmly thanked Norway for its generous humanitarian assistance.", "friendly", "none"),
+        ("The two delegations met in Vienna on Tuesday.", "neutral", "none"),
+        ("Both sides agreed to hold a second round of talks next month.", "neutral", "open"),
+        ("The government refused to take part in the peace talks.", "neutral", "closed"),
+        ("We extend our heartfelt congratulations to the people of Ghana on their independence day.", "friendly", "none"),
+    ];
+    let mut scratch = Scratch::default();
+    let mut wrong = Vec::new();
+    for (text, hostility, diplomacy) in cases {
+        let p = model.predict(text, &mut scratch);
+        let got = (p.label(Axis::Hostility), p.label(Axis::Diplomacy));
+        if got != (hostility, diplomacy) {
+            wrong.push(format!("{text:?}: got {got:?}, want ({hostility}, {diplomacy})"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn retraining_from_datasets_reproduces_the_shipped_model() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempdir().join("retrained.model");
+    let o = stance()
+        .arg("train")
+        .arg("--data")
+        .arg(root.join("datasets/train.csv"))
+        .arg("--out")
+        .arg(&out)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let shipped = std::fs::read(root.join("models/stance.model")).unwrap();
+    let retrained = std::fs::read(&out).unwrap();
+    assert!(shipped == retrained, "retraining gave a different model file ({} vs {} bytes)", retrained.len(), shipped.len());
+    assert_eq!(shipped.as_slice(), stance::model::EMBEDDED_MODEL, "the binary embeds a stale model");
+}
