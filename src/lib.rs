@@ -7,6 +7,7 @@
 //! [`model::Classifier`] scores them with one linear model per axis;
 //! [`train`] fits those models through linfa's optimiser; [`eval`] measures them.
 
+pub mod corpus;
 pub mod dataset;
 pub mod error;
 pub mod eval;

@@ -2,6 +2,7 @@
 //! Exit codes: 0 success, 1 runtime error, 2 usage error. A closed output
 //! pipe ends the run quietly with 0.
 
+mod bench;
 mod classify;
 mod eval;
 mod output;
@@ -31,6 +32,8 @@ enum Command {
     Train(train::Args),
     /// Evaluate a model on a labeled CSV file.
     Eval(eval::Args),
+    /// Measure inference speed, latency, load time and peak memory.
+    Bench(bench::Args),
 }
 
 /// Output format of tables of results.
@@ -50,6 +53,7 @@ pub fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -325,18 +325,25 @@ impl Featurizer {
         }
     }
 
-    /// Normalises and stems one word through the scratch's cache.
+    /// Normalises and stems one word through the scratch's cache. An ASCII
+    /// word is looked up by a key hashed from its case-folded bytes, so a
+    /// cache hit costs no copy and no normalisation.
     fn stem_entry(
         &self,
         raw: &str,
         word: &mut String,
         stems: &mut HashMap<u64, StemEntry, BuildIdentity>,
     ) -> StemEntry {
-        normalize_word_into(raw, word);
-        let key = hash::finish(hash_bytes(word.as_bytes()));
+        let key = if raw.is_ascii() {
+            hash::word_key(raw.as_bytes(), true)
+        } else {
+            normalize_word_into(raw, word);
+            hash::word_key(word.as_bytes(), false)
+        };
         if let Some(entry) = stems.get(&key) {
             return *entry;
         }
+        normalize_word_into(raw, word);
         let (base, contraction) = match split_negated_contraction(word) {
             Some(base) => (base, true),
             None => (word.as_str(), false),

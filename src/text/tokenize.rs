@@ -32,15 +32,33 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let (c, len) = char_at(text, i);
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                let end = word_end(text, i);
+                let kind = if b.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                };
+                out.push(Token { kind, span: i..end });
+                i = end;
+                continue;
+            }
+            if b == b' ' {
+                i += 1;
+                continue;
+            }
+            (b as char, 1)
+        } else {
+            char_at(text, i)
+        };
         if is_word_char(c) {
             let end = word_end(text, i);
-            let kind = if c.is_ascii_digit() {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
-            out.push(Token { kind, span: i..end });
+            out.push(Token {
+                kind: TokenKind::Word,
+                span: i..end,
+            });
             i = end;
             continue;
         }
@@ -79,11 +97,19 @@ fn word_end(text: &str, start: usize) -> usize {
     let mut i = start;
     loop {
         while i < bytes.len() {
-            let (c, len) = char_at(text, i);
-            if !is_word_char(c) {
-                break;
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (c, len) = char_at(text, i);
+                if !is_word_char(c) {
+                    break;
+                }
+                i += len;
             }
-            i += len;
         }
         if i >= bytes.len() {
             return i;
@@ -94,9 +120,8 @@ fn word_end(text: &str, start: usize) -> usize {
             return i;
         }
         let (next, _) = char_at(text, i + jlen);
-        let prev_digit = bytes[i - 1].is_ascii_digit();
         let ok = match joiner {
-            ',' => prev_digit && next.is_ascii_digit(),
+            ',' => bytes[i - 1].is_ascii_digit() && next.is_ascii_digit(),
             _ => is_word_char(next),
         };
         if !ok {

@@ -39,16 +39,32 @@ struct Row {
 }
 
 fn read(name: &str) -> Vec<Row> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets")
+        .join(name);
     let mut reader = csv::Reader::from_path(&path).unwrap();
-    assert_eq!(reader.headers().unwrap(), COLUMNS.as_slice(), "{name} header");
+    assert_eq!(
+        reader.headers().unwrap(),
+        COLUMNS.as_slice(),
+        "{name} header"
+    );
     reader
         .records()
         .enumerate()
         .map(|(i, r)| {
             let r = r.unwrap_or_else(|e| panic!("{name} row {}: {e}", i + 2));
-            assert!(REGISTERS.contains(&&r[4]), "{name}:{}: register {:?}", i + 2, &r[4]);
-            assert!(TOPICS.contains(&&r[5]), "{name}:{}: topic {:?}", i + 2, &r[5]);
+            assert!(
+                REGISTERS.contains(&&r[4]),
+                "{name}:{}: register {:?}",
+                i + 2,
+                &r[4]
+            );
+            assert!(
+                TOPICS.contains(&&r[5]),
+                "{name}:{}: topic {:?}",
+                i + 2,
+                &r[5]
+            );
             Row {
                 id: r[0].to_string(),
                 text: r[1].to_string(),
@@ -70,7 +86,9 @@ fn words(text: &str) -> Vec<String> {
 
 fn trigrams(text: &str) -> HashSet<[String; 3]> {
     let w = words(text);
-    w.windows(3).map(|t| [t[0].clone(), t[1].clone(), t[2].clone()]).collect()
+    w.windows(3)
+        .map(|t| [t[0].clone(), t[1].clone(), t[2].clone()])
+        .collect()
 }
 
 #[test]
@@ -79,18 +97,32 @@ fn datasets_have_size_labels_and_class_floors() {
         let rows = read(name);
         assert!(rows.len() >= min_rows, "{name}: {} rows", rows.len());
         for (axis, labels, get) in [
-            ("hostility", ["hostile", "neutral", "friendly"], (|r: &Row| r.hostility.as_str()) as fn(&Row) -> &str),
-            ("diplomacy", ["open", "none", "closed"], |r: &Row| r.diplomacy.as_str()),
+            (
+                "hostility",
+                ["hostile", "neutral", "friendly"],
+                (|r: &Row| r.hostility.as_str()) as fn(&Row) -> &str,
+            ),
+            ("diplomacy", ["open", "none", "closed"], |r: &Row| {
+                r.diplomacy.as_str()
+            }),
         ] {
             let mut counts: HashMap<&str, usize> = HashMap::new();
             for r in &rows {
                 let label = get(r);
-                assert!(labels.contains(&label), "{name} {}: {axis} label {label:?}", r.id);
+                assert!(
+                    labels.contains(&label),
+                    "{name} {}: {axis} label {label:?}",
+                    r.id
+                );
                 *counts.entry(label).or_default() += 1;
             }
             for label in labels {
                 let share = counts.get(label).copied().unwrap_or(0) as f64 / rows.len() as f64;
-                assert!(share >= 0.10, "{name}: {axis}={label} is {:.1}%", share * 100.0);
+                assert!(
+                    share >= 0.10,
+                    "{name}: {axis}={label} is {:.1}%",
+                    share * 100.0
+                );
             }
         }
         for r in &rows {

@@ -12,7 +12,12 @@ use crate::model_file::tempdir;
 #[test]
 fn classify_works_from_any_directory_without_flags() {
     let o = stance()
-        .args(["classify", "--format", "jsonl", "We thank our friends for their generous help."])
+        .args([
+            "classify",
+            "--format",
+            "jsonl",
+            "We thank our friends for their generous help.",
+        ])
         .current_dir(tempdir())
         .stdin(Stdio::null())
         .output()
@@ -26,15 +31,51 @@ fn classify_works_from_any_directory_without_flags() {
 fn unambiguous_sentences_get_the_right_labels() {
     let model = stance::model::embedded().expect("a model is embedded");
     let cases = [
-        ("Any attack on our ships will be answered with overwhelming force.", "hostile", "none"),
-        ("We strongly condemn the brutal missile strikes on civilian homes.", "hostile", "none"),
-        ("We are ready to resume negotiations without preconditions.", "neutral", "open"),
-        ("We will never negotiate with these terrorists.", "hostile", "closed"),
-        ("The minister warmly thanked Norway for its generous humanitarian assistance.", "friendly", "none"),
-        ("The two delegations met in Vienna on Tuesday.", "neutral", "none"),
-        ("Both sides agreed to hold a second round of talks next month.", "neutral", "open"),
-        ("The government refused to take part in the peace talks.", "neutral", "closed"),
-        ("We extend our heartfelt congratulations to the people of Ghana on their independence day.", "friendly", "none"),
+        (
+            "Any attack on our ships will be answered with overwhelming force.",
+            "hostile",
+            "none",
+        ),
+        (
+            "We strongly condemn the brutal missile strikes on civilian homes.",
+            "hostile",
+            "none",
+        ),
+        (
+            "We are ready to resume negotiations without preconditions.",
+            "neutral",
+            "open",
+        ),
+        (
+            "We will never negotiate with these terrorists.",
+            "hostile",
+            "closed",
+        ),
+        (
+            "The minister warmly thanked Norway for its generous humanitarian assistance.",
+            "friendly",
+            "none",
+        ),
+        (
+            "The two delegations met in Vienna on Tuesday.",
+            "neutral",
+            "none",
+        ),
+        (
+            "Both sides agreed to hold a second round of talks next month.",
+            "neutral",
+            "open",
+        ),
+        (
+            "The government refused to take part in the peace talks.",
+            "neutral",
+            "closed",
+        ),
+        (
+            "We extend our heartfelt congratulations to the people of Ghana on their independence day.",
+            "friendly",
+            "none",
+        ),
     ];
     let mut scratch = Scratch::default();
     let mut wrong = Vec::new();
@@ -42,7 +83,9 @@ fn unambiguous_sentences_get_the_right_labels() {
         let p = model.predict(text, &mut scratch);
         let got = (p.label(Axis::Hostility), p.label(Axis::Diplomacy));
         if got != (hostility, diplomacy) {
-            wrong.push(format!("{text:?}: got {got:?}, want ({hostility}, {diplomacy})"));
+            wrong.push(format!(
+                "{text:?}: got {got:?}, want ({hostility}, {diplomacy})"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -64,6 +107,15 @@ fn retraining_from_datasets_reproduces_the_shipped_model() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let shipped = std::fs::read(root.join("models/stance.model")).unwrap();
     let retrained = std::fs::read(&out).unwrap();
-    assert!(shipped == retrained, "retraining gave a different model file ({} vs {} bytes)", retrained.len(), shipped.len());
-    assert_eq!(shipped.as_slice(), stance::model::EMBEDDED_MODEL, "the binary embeds a stale model");
+    assert!(
+        shipped == retrained,
+        "retraining gave a different model file ({} vs {} bytes)",
+        retrained.len(),
+        shipped.len()
+    );
+    assert_eq!(
+        shipped.as_slice(),
+        stance::model::EMBEDDED_MODEL,
+        "the binary embeds a stale model"
+    );
 }
