@@ -43,8 +43,8 @@ impl<W: Write> RowWriter<W> {
                 Format::Csv => self.out.write_all(CSV_HEADER.as_bytes())?,
                 Format::Table => writeln!(
                     self.out,
-                    "{:<14} {:>3}  {:<9} {:>5}  {:<7} {:>6}  {}",
-                    "ID", "#", "HOSTILITY", "SCORE", "DIPLO", "OPEN", "SENTENCE"
+                    "{:<14} {:>3}  {:<9} {:>5}  {:<7} {:>6}  SENTENCE",
+                    "ID", "#", "HOSTILITY", "SCORE", "DIPLO", "OPEN"
                 )?,
                 Format::Jsonl => {}
             }

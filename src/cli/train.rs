@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', default_values_t = TrainSettings::default().alphas)]
     pub alphas: Vec<f64>,
     /// Cross-validation folds.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = TrainSettings::default().folds)]
     pub folds: usize,
     /// Weight table size: 2^bits rows.
     #[arg(long, default_value_t = FeatureConfig::default().bits)]

@@ -14,10 +14,11 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Combines a running hash with one more value (order-sensitive).
+/// Combines a running hash with one more value (order-sensitive). One
+/// multiply: [`bucket`] applies the full finaliser once at the end.
 #[inline]
 pub fn combine(h: u64, v: u64) -> u64 {
-    finish(h.rotate_left(23) ^ v).wrapping_add(0x9e37_79b9_7f4a_7c15)
+    h.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(27) ^ v
 }
 
 /// MurmurHash3's 64-bit finaliser: spreads every input bit over the output.
@@ -34,6 +35,39 @@ pub fn finish(mut h: u64) -> u64 {
 #[inline]
 pub fn bucket(h: u64, bits: u8) -> u32 {
     (finish(h) >> (64 - u32::from(bits))) as u32
+}
+
+/// A fast hash of a word's bytes, eight at a time, used as the stem-cache
+/// key. With `fold_ascii_case` every byte is OR-ed with 0x20, which
+/// lower-cases ASCII letters and leaves digits, `'`, `.` and `,` unchanged:
+/// the tokenizer's ASCII word alphabet, so the key equals that of the
+/// normalised word without building it.
+#[inline]
+pub fn word_key(bytes: &[u8], fold_ascii_case: bool) -> u64 {
+    let fold = if fold_ascii_case {
+        0x2020_2020_2020_2020u64
+    } else {
+        0
+    };
+    let mut h = 0x5bd1_e995_u64 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("eight bytes")) | fold;
+        h = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Shifting bytes in avoids a store-to-load stall through a stack buffer.
+        let mut v = 0u64;
+        for (i, &b) in rest.iter().enumerate() {
+            v |= u64::from(b) << (8 * i);
+        }
+        let mask = u64::MAX >> (64 - 8 * rest.len());
+        h = (h ^ ((v | fold) & mask))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+    }
+    finish(h)
 }
 
 #[cfg(test)]
@@ -58,33 +92,4 @@ mod tests {
             assert!(bucket(combine(i, 7), 12) < 4096);
         }
     }
-}
-
-/// A fast hash of a word's bytes, eight at a time, used as the stem-cache
-/// key. With `fold_ascii_case` every byte is OR-ed with 0x20, which
-/// lower-cases ASCII letters and leaves digits, `'`, `.` and `,` unchanged:
-/// the tokenizer's ASCII word alphabet, so the key equals that of the
-/// normalised word without building it.
-#[inline]
-pub fn word_key(bytes: &[u8], fold_ascii_case: bool) -> u64 {
-    let fold = if fold_ascii_case {
-        0x2020_2020_2020_2020u64
-    } else {
-        0
-    };
-    let mut h = 0x5bd1_e995_u64 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().expect("eight bytes")) | fold;
-        h = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        let mask = u64::MAX >> (64 - 8 * rest.len());
-        let v = (u64::from_le_bytes(buf) | fold) & mask;
-        h = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-    }
-    finish(h)
 }

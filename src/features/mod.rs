@@ -291,16 +291,17 @@ impl Featurizer {
                     prev[0].1..span.end,
                 );
             }
-            if self.config.cues && entry.cues != 0 {
-                for cue in Cue::ALL {
-                    if entry.cues & (1 << cue as u16) != 0 {
-                        let seed = CUE | if neg { NEGATED } else { 0 };
-                        emit(
-                            combine(seed, cue as u64),
-                            FeatureKind::Cue { cue, negated: neg },
-                            span.clone(),
-                        );
-                    }
+            if self.config.cues {
+                let mut mask = entry.cues;
+                while mask != 0 {
+                    let cue = Cue::ALL[mask.trailing_zeros() as usize];
+                    mask &= mask - 1;
+                    let seed = CUE | if neg { NEGATED } else { 0 };
+                    emit(
+                        combine(seed, cue as u64),
+                        FeatureKind::Cue { cue, negated: neg },
+                        span.clone(),
+                    );
                 }
             }
             prev[0] = prev[1];

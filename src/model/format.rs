@@ -48,7 +48,7 @@ pub fn to_bytes(model: &Classifier) -> Vec<u8> {
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.push(config.bits);
     out.push(config.max_ngram);
-    out.push(u8::from(config.cues) * FLAG_CUES | u8::from(config.negation) * FLAG_NEGATION);
+    out.push((u8::from(config.cues) * FLAG_CUES) | (u8::from(config.negation) * FLAG_NEGATION));
     out.push(0);
     out.extend_from_slice(&(LABELS.len() as u32).to_le_bytes());
     out.extend_from_slice(&(meta.len() as u32).to_le_bytes());

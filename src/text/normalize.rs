@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(norm("WON\u{2019}T"), "won't");
         assert_eq!(norm("Genève"), "genève");
         assert_eq!(norm("ÉTATS"), "états");
-        assert_eq!(norm("İstanbul").chars().count(), 10);
+        assert_eq!(norm("İstanbul"), "i\u{307}stanbul");
     }
 
     #[test]

@@ -143,11 +143,14 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
     })
 }
 
+/// Parameters with their cost and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 /// Cost and gradient share one pass over the data; argmin asks for them
 /// separately at the same point, so the last pair is kept.
 struct Objective<'p, 'a> {
     problem: &'p Problem<'a>,
-    memo: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    memo: RefCell<Option<Evaluation>>,
 }
 
 impl Objective<'_, '_> {

@@ -37,7 +37,7 @@ fn problem(bytes: &[u8]) -> ModelProblem {
 }
 
 /// Rewrites the trailing checksum so that only the intended check can fail.
-fn reseal(bytes: &mut Vec<u8>) {
+fn reseal(bytes: &mut [u8]) {
     let n = bytes.len() - 4;
     let crc = crc32fast::hash(&bytes[..n]);
     bytes[n..].copy_from_slice(&crc.to_le_bytes());
