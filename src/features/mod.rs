@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::error::{Error, Result};
 use crate::text::normalize::{
-    is_clause_word, is_negator, normalize_word_into, split_negated_contraction,
+    is_clause_word, is_function_word, is_negator, normalize_word_into, split_negated_contraction,
 };
 use crate::text::{EnglishStemmer, Token, TokenKind, tokenize_into};
 use cues::Cue;
@@ -144,6 +144,7 @@ struct StemEntry {
     negator: bool,
     contraction: bool,
     clause: bool,
+    function: bool,
 }
 
 impl Featurizer {
@@ -263,6 +264,7 @@ impl Featurizer {
                     negator: false,
                     contraction: false,
                     clause: false,
+                    function: false,
                 }
             } else {
                 self.stem_entry(&sentence[token.span.clone()], word, stems)
@@ -271,7 +273,7 @@ impl Featurizer {
                 negated = false;
             }
             let span = token.span.clone();
-            let neg = negated && self.config.negation;
+            let neg = negated && self.config.negation && !entry.function;
             emit(
                 combine(UNIGRAM | if neg { NEGATED } else { 0 }, entry.stem),
                 FeatureKind::Word { negated: neg },
@@ -356,6 +358,7 @@ impl Featurizer {
             negator: is_negator(base),
             contraction,
             clause: is_clause_word(base),
+            function: is_function_word(base),
         };
         if stems.len() < STEM_CACHE_LIMIT {
             stems.insert(key, entry);

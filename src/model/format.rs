@@ -11,9 +11,13 @@
 //! 24      L     labels, UTF-8: "hostile,neutral,friendly;open,none,closed"
 //! 24+L    M     metadata, UTF-8 JSON
 //! ..      32    bias (6 x f32 LE), temperature (2 x f32 LE)
-//! ..      T     weight table: 2^bits rows x 6 f32 LE
+//! ..      4     R: rows with a non-zero weight (u32 LE)
+//! ..      28*R  R x (bucket u32 LE, 6 x f32 LE), buckets strictly increasing
 //! end-4   4     CRC-32 of every byte before it
 //! ```
+//! Only rows that training touched are stored (a hashed table is mostly
+//! empty), which keeps the file, and the binary that embeds it, small and
+//! fast to check at start-up.
 //! Loading checks the length, magic, version and checksum before reading any
 //! size from the header, and the sizes before allocating, so a hostile file
 //! can neither crash the loader nor make it allocate more than its own size.
@@ -31,6 +35,8 @@ const MAGIC: &[u8; 8] = b"STANCEM\0";
 /// The format version this build writes and reads.
 pub const VERSION: u32 = 1;
 const HEADER: usize = 24;
+/// A stored row: its bucket and six weights.
+const ROW_BYTES: usize = 4 + ROW * 4;
 const CHECKSUM: usize = 4;
 const LABELS: &str = "hostile,neutral,friendly;open,none,closed";
 const FLAG_CUES: u8 = 1;
@@ -41,8 +47,14 @@ pub fn to_bytes(model: &Classifier) -> Vec<u8> {
     let config = model.featurizer().config();
     let weights = model.weights();
     let meta = model.metadata_json().as_bytes();
+    let rows: Vec<(usize, &[f32])> = weights
+        .table
+        .chunks_exact(ROW)
+        .enumerate()
+        .filter(|(_, row)| row.iter().any(|w| *w != 0.0))
+        .collect();
     let mut out = Vec::with_capacity(
-        HEADER + LABELS.len() + meta.len() + 32 + weights.table.len() * 4 + CHECKSUM,
+        HEADER + LABELS.len() + meta.len() + 36 + rows.len() * ROW_BYTES + CHECKSUM,
     );
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
@@ -54,13 +66,15 @@ pub fn to_bytes(model: &Classifier) -> Vec<u8> {
     out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
     out.extend_from_slice(LABELS.as_bytes());
     out.extend_from_slice(meta);
-    for v in weights
-        .bias
-        .iter()
-        .chain(&weights.temperature)
-        .chain(&weights.table)
-    {
+    for v in weights.bias.iter().chain(&weights.temperature) {
         out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+    for (bucket, row) in rows {
+        out.extend_from_slice(&(bucket as u32).to_le_bytes());
+        for v in row {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
     }
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
@@ -146,12 +160,20 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
     }
     let labels_len = u32_at(bytes, 16) as usize;
     let meta_len = u32_at(bytes, 20) as usize;
-    let table_len = (1usize << bits) * ROW;
-    let expected = HEADER
+    let rows_at = HEADER
         .checked_add(labels_len)
         .and_then(|n| n.checked_add(meta_len))
-        .and_then(|n| n.checked_add(32 + table_len * 4 + CHECKSUM))
-        .ok_or(bad("metadata length", meta_len as u64, "fits the file"))?;
+        .and_then(|n| n.checked_add(32))
+        .filter(|&n| n + 4 + CHECKSUM <= bytes.len())
+        .ok_or(ModelProblem::SizeMismatch {
+            expected: HEADER + labels_len.saturating_add(meta_len) + 36 + CHECKSUM,
+            found: bytes.len(),
+        })?;
+    let rows = u32_at(bytes, rows_at) as usize;
+    if rows > 1 << bits {
+        return Err(bad("rows", rows as u64, "at most 2^bits"));
+    }
+    let expected = rows_at + 4 + rows * ROW_BYTES + CHECKSUM;
     if expected != bytes.len() {
         return Err(ModelProblem::SizeMismatch {
             expected,
@@ -169,22 +191,35 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
     let meta = std::str::from_utf8(&bytes[meta_start..meta_start + meta_len])
         .map_err(|e| ModelProblem::BadMetadata(e.to_string()))?;
 
-    let mut floats = bytes[meta_start + meta_len..bytes.len() - CHECKSUM]
-        .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-    let mut bias = [0f32; ROW];
-    bias.iter_mut()
-        .for_each(|b| *b = floats.next().unwrap_or(0.0));
-    let mut temperature = [0f32; 2];
-    temperature
-        .iter_mut()
-        .for_each(|t| *t = floats.next().unwrap_or(0.0));
+    let f32_at =
+        |at: usize| f32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let floats_at = meta_start + meta_len;
+    let bias: [f32; ROW] = std::array::from_fn(|k| f32_at(floats_at + 4 * k));
+    let temperature: [f32; 2] = std::array::from_fn(|k| f32_at(floats_at + 4 * (ROW + k)));
     if temperature.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
         return Err(ModelProblem::BadMetadata(format!(
             "temperatures {temperature:?} must be positive"
         )));
     }
-    let table: Vec<f32> = floats.collect();
+    // Every size is checked against the file above, so this allocation is
+    // bounded by the header's validated `bits`, never by a raw length field.
+    let mut table = vec![0f32; (1usize << bits) * ROW];
+    let mut previous: Option<usize> = None;
+    for r in 0..rows {
+        let at = rows_at + 4 + r * ROW_BYTES;
+        let bucket = u32_at(bytes, at) as usize;
+        if bucket >= 1 << bits || previous.is_some_and(|p| bucket <= p) {
+            return Err(bad(
+                "row bucket",
+                bucket as u64,
+                "increasing and below 2^bits",
+            ));
+        }
+        previous = Some(bucket);
+        for k in 0..ROW {
+            table[bucket * ROW + k] = f32_at(at + 4 + 4 * k);
+        }
+    }
     if bias.iter().chain(&table).any(|w| !w.is_finite()) {
         return Err(ModelProblem::BadMetadata("a weight is not finite".into()));
     }

@@ -110,10 +110,56 @@ fn checksum_catches_any_flipped_byte() {
 
 #[test]
 fn rejects_dimensions_that_do_not_match_the_file() {
-    let mut bytes = to_bytes(&small_model());
-    bytes[12] = 11; // twice the rows the file holds
-    reseal(&mut bytes);
-    assert!(matches!(problem(&bytes), ModelProblem::SizeMismatch { .. }));
+    let model = small_model();
+    let bytes = to_bytes(&model);
+    // The row count is the u32 just before the first stored row.
+    let meta_len = u32::from_le_bytes(bytes[20..24].try_into().unwrap()) as usize;
+    let labels_len = u32::from_le_bytes(bytes[16..20].try_into().unwrap()) as usize;
+    let rows_at = 24 + labels_len + meta_len + 32;
+    let mut more = bytes.clone();
+    let rows = u32::from_le_bytes(more[rows_at..rows_at + 4].try_into().unwrap());
+    more[rows_at..rows_at + 4].copy_from_slice(&(rows - 1).to_le_bytes());
+    reseal(&mut more);
+    assert!(matches!(problem(&more), ModelProblem::SizeMismatch { .. }));
+    let mut absurd = bytes.clone();
+    absurd[rows_at..rows_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    reseal(&mut absurd);
+    assert!(matches!(
+        problem(&absurd),
+        ModelProblem::BadHeader { field: "rows", .. }
+    ));
+    // A table too small for the stored buckets.
+    let big = {
+        let config = FeatureConfig {
+            bits: 11,
+            ..FeatureConfig::default()
+        };
+        let mut table = vec![0f32; config.buckets() * 6];
+        table[2000 * 6] = 1.0;
+        let weights = Weights {
+            table,
+            bias: [0.0; 6],
+            temperature: [1.0, 1.0],
+        };
+        let meta = Metadata {
+            crate_version: "test".into(),
+            dataset_sha256: "00".into(),
+            rows: 1,
+            settings: serde_json::json!({}),
+            axes: vec![],
+        };
+        to_bytes(&Classifier::new(config, weights, &meta).unwrap())
+    };
+    let mut shrunk = big.clone();
+    shrunk[12] = 10;
+    reseal(&mut shrunk);
+    assert!(matches!(
+        problem(&shrunk),
+        ModelProblem::BadHeader {
+            field: "row bucket",
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -127,6 +173,10 @@ fn rejects_absurd_header_sizes_without_allocating_them() {
     ));
     let mut bytes = to_bytes(&small_model());
     bytes[20..24].copy_from_slice(&u32::MAX.to_le_bytes()); // metadata length
+    reseal(&mut bytes);
+    assert!(matches!(problem(&bytes), ModelProblem::SizeMismatch { .. }));
+    let mut bytes = to_bytes(&small_model());
+    bytes[16..20].copy_from_slice(&u32::MAX.to_le_bytes()); // label block length
     reseal(&mut bytes);
     assert!(matches!(problem(&bytes), ModelProblem::SizeMismatch { .. }));
 }

@@ -97,14 +97,14 @@ fn negated_words(text: &str) -> Vec<String> {
 }
 
 #[test]
-fn negation_scope_runs_to_the_clause_boundary() {
+fn negation_marks_content_words_up_to_the_clause_boundary() {
     assert_eq!(
         negated_words("We are willing to negotiate."),
         Vec::<String>::new()
     );
     assert_eq!(
         negated_words("We are not willing to negotiate."),
-        ["willing", "to", "negotiate"]
+        ["willing", "negotiate"]
     );
     assert_eq!(
         negated_words("They won't talk, but we remain open."),
@@ -112,7 +112,7 @@ fn negation_scope_runs_to_the_clause_boundary() {
     );
     assert_eq!(
         negated_words("Never again will we sit down with them; talks are over"),
-        ["again", "will", "we", "sit", "down", "with", "them"]
+        ["again", "sit", "down"]
     );
     assert_eq!(negated_words("without preconditions"), ["preconditions"]);
     assert_eq!(
