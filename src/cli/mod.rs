@@ -5,6 +5,7 @@
 mod bench;
 mod classify;
 mod eval;
+mod explain;
 mod output;
 mod train;
 
@@ -32,6 +33,8 @@ enum Command {
     Train(train::Args),
     /// Evaluate a model on a labeled CSV file.
     Eval(eval::Args),
+    /// Show the features behind each sentence's labels.
+    Explain(explain::Args),
     /// Measure inference speed, latency, load time and peak memory.
     Bench(bench::Args),
 }
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Train(args) => train::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

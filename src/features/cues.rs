@@ -63,7 +63,9 @@ impl Cue {
         }
     }
 
-    /// The words of the class, before stemming.
+    /// The words of the class, before stemming. A word whose stem is also the
+    /// stem of a common unrelated word is left out ("willing" stems to "will",
+    /// "decisive" to the stem of "decision").
     pub fn words(self) -> &'static [&'static str] {
         match self {
             Cue::Threat => &[
@@ -86,8 +88,6 @@ impl Cue {
                 "devastating",
                 "merciless",
                 "overwhelming",
-                "decisive",
-                "resolute",
                 "countermeasures",
                 "reprisal",
                 "revenge",
@@ -261,7 +261,6 @@ impl Cue {
             Cue::Willingness => &[
                 "ready",
                 "readiness",
-                "willing",
                 "willingness",
                 "open",
                 "welcome",
@@ -320,7 +319,6 @@ impl Cue {
                 "heartfelt",
                 "sincere",
                 "esteemed",
-                "valued",
                 "cherish",
             ],
             Cue::Concern => &[
@@ -357,7 +355,6 @@ impl Cue {
                 "says",
                 "told",
                 "according",
-                "stated",
                 "claimed",
                 "alleged",
                 "reported",
@@ -427,8 +424,6 @@ impl Cue {
                 "withdraw",
                 "withdrawal",
                 "withdrew",
-                "recall",
-                "recalled",
                 "terminate",
                 "terminated",
                 "cancel",

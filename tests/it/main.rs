@@ -2,6 +2,7 @@
 
 mod cli;
 mod datasets;
+mod explain;
 mod model_file;
 mod segment;
 mod shipped;

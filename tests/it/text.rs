@@ -216,3 +216,22 @@ fn short_quotes_are_scare_quotes_and_long_ones_speech() {
     );
     assert!(sentence_features("No quotes at all.").is_empty());
 }
+
+#[test]
+fn cue_words_do_not_fire_on_unrelated_common_words() {
+    for text in [
+        "It will rain.",
+        "The decision was made.",
+        "A resolution passed.",
+        "The state is large.",
+    ] {
+        let cues: Vec<String> = featurize(text)
+            .into_iter()
+            .filter_map(|o| match o.kind {
+                FeatureKind::Cue { cue, .. } => Some(cue.name().to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(cues.is_empty(), "{text}: {cues:?}");
+    }
+}
