@@ -37,9 +37,10 @@ pub enum ClassWeighting {
 pub struct TrainSettings {
     #[serde(skip)]
     pub features: FeatureConfig,
-    /// L2 strengths tried by cross-validation (default: 0.001 to 0.03).
+    /// L2 strengths tried by cross-validation (default 0.001 and 0.01: on this
+    /// data macro-F1 is flat from 0.001 to 0.03, so two points keep training fast).
     pub alphas: Vec<f64>,
-    /// Cross-validation folds (default 4).
+    /// Cross-validation folds (default 3).
     pub folds: usize,
     /// Optimiser iterations and gradient tolerance (linfa-logistic's defaults).
     pub max_iterations: u64,
@@ -61,8 +62,8 @@ impl Default for TrainSettings {
     fn default() -> Self {
         TrainSettings {
             features: FeatureConfig::default(),
-            alphas: vec![0.001, 0.003, 0.01, 0.03],
-            folds: 4,
+            alphas: vec![0.001, 0.01],
+            folds: 3,
             max_iterations: 100,
             gradient_tolerance: 1e-4,
             class_weighting: ClassWeighting::Balanced,
