@@ -1,9 +1,11 @@
 //! Integration tests, built as one binary.
 
+mod alloc;
 mod cli;
 mod datasets;
 mod explain;
 mod model_file;
+mod properties;
 mod segment;
 mod shipped;
 mod solver;
