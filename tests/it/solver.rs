@@ -77,3 +77,39 @@ fn sparse_solver_reaches_linfa_logistic_weights() {
         assert!((a - b).abs() < tolerance, "b[{k}]: linfa {a}, sparse {b}");
     }
 }
+
+/// Our metrics agree with linfa's confusion matrix on accuracy and on each
+/// class's one-vs-all F1. (linfa 0.8.1 lays its matrix out as prediction x
+/// truth and its one-vs-all precision and recall come out exchanged against
+/// the usual definitions, so the comparison uses the symmetric F1.)
+#[test]
+fn eval_metrics_agree_with_linfa_confusion_matrix() {
+    use stance::Axis;
+    use stance::eval::AxisTally;
+    let truth: Vec<usize> = (0..300).map(|i| (i * 7 + i / 5) % 3).collect();
+    let predicted: Vec<usize> = truth
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| if i % 4 == 0 { (t + 1 + i % 2) % 3 } else { t })
+        .collect();
+    let mut tally = AxisTally::new(Axis::Diplomacy);
+    for (&t, &p) in truth.iter().zip(&predicted) {
+        let mut probs = [0.1; 3];
+        probs[p] = 0.8;
+        tally.add(t, probs);
+    }
+    let ours = tally.finish();
+    let cm = Array1::from(predicted.clone())
+        .confusion_matrix(Array1::from(truth.clone()))
+        .unwrap();
+    assert!((f64::from(cm.accuracy()) - ours.accuracy).abs() < 1e-6);
+    for (k, one_vs_all) in cm.split_one_vs_all().iter().enumerate() {
+        let label = Axis::Diplomacy.labels()[k];
+        let f1 = ours.per_class[label]["f1"].as_f64().unwrap();
+        assert!(
+            (f64::from(one_vs_all.f1_score()) - f1).abs() < 1e-5,
+            "{label}: linfa {} ours {f1}",
+            one_vs_all.f1_score()
+        );
+    }
+}
