@@ -50,13 +50,9 @@ pub fn run(args: Args) -> Result<()> {
     let mut scratch = Scratch::default();
     let checksum = score_all(&model, &corpus, &mut scratch);
 
-    let single = best_of(passes, || {
-        let t = Instant::now();
-        let c = score_all(&model, &corpus, &mut scratch);
-        assert_eq!(c, checksum, "predictions changed between passes");
-        t.elapsed().as_secs_f64()
-    });
-    let parallel = best_of(passes, || score_parallel(&model, &corpus, threads));
+    // Both runs go through the same worker-thread code, one worker or many.
+    let single = best_of(passes, || score_parallel(&model, &corpus, 1, checksum));
+    let parallel = best_of(passes, || score_parallel(&model, &corpus, threads, checksum));
 
     let mut latencies: Vec<u32> = corpus
         .iter()
@@ -117,7 +113,9 @@ fn score_all(model: &Classifier, corpus: &[String], scratch: &mut Scratch) -> u6
     sum
 }
 
-fn score_parallel(model: &Classifier, corpus: &[String], threads: usize) -> f64 {
+/// Wall time for `threads` workers to score the corpus (each a contiguous
+/// slice, with a scratch warmed outside the timed region).
+fn score_parallel(model: &Classifier, corpus: &[String], threads: usize, checksum: u64) -> f64 {
     let per = corpus.len().div_ceil(threads);
     let mut scratches: Vec<Scratch> = (0..threads).map(|_| Scratch::default()).collect();
     // Warm each thread's cache outside the timed region.
@@ -127,12 +125,17 @@ fn score_parallel(model: &Classifier, corpus: &[String], threads: usize) -> f64 
         }
     });
     let t = Instant::now();
-    std::thread::scope(|s| {
-        for (chunk, scratch) in corpus.chunks(per).zip(scratches.iter_mut()) {
-            s.spawn(move || score_all(model, chunk, scratch));
-        }
+    let total: u64 = std::thread::scope(|s| {
+        let workers: Vec<_> = corpus
+            .chunks(per)
+            .zip(scratches.iter_mut())
+            .map(|(chunk, scratch)| s.spawn(move || score_all(model, chunk, scratch)))
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).sum()
     });
-    t.elapsed().as_secs_f64()
+    let elapsed = t.elapsed().as_secs_f64();
+    assert_eq!(total, checksum, "predictions differ between runs");
+    elapsed
 }
 
 fn best_of(passes: usize, mut f: impl FnMut() -> f64) -> f64 {

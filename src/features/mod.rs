@@ -128,7 +128,12 @@ pub struct Featurizer {
 }
 
 /// Caller-owned buffers for featurisation; reuse one per thread.
+///
+/// Aligned to 128 bytes so that scratches of different threads, kept side by
+/// side in a `Vec`, never share a cache line (the buffers' lengths are written
+/// on every token and feature).
 #[derive(Default)]
+#[repr(align(128))]
 pub struct Scratch {
     tokens: Vec<Token>,
     word: String,
