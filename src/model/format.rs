@@ -205,23 +205,23 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
     // bounded by the header's validated `bits`, never by a raw length field.
     let mut table = vec![0f32; (1usize << bits) * ROW];
     let mut previous: Option<usize> = None;
-    for r in 0..rows {
-        let at = rows_at + 4 + r * ROW_BYTES;
-        let bucket = u32_at(bytes, at) as usize;
+    let stored = &bytes[rows_at + 4..rows_at + 4 + rows * ROW_BYTES];
+    for record in stored.chunks_exact(ROW_BYTES) {
+        let bucket = u32::from_le_bytes([record[0], record[1], record[2], record[3]]) as usize;
         if bucket >= 1 << bits || previous.is_some_and(|p| bucket <= p) {
-            return Err(bad(
-                "row bucket",
-                bucket as u64,
-                "increasing and below 2^bits",
-            ));
+            return Err(bad("row bucket", bucket as u64, "increasing and below 2^bits"));
         }
         previous = Some(bucket);
-        for k in 0..ROW {
-            table[bucket * ROW + k] = f32_at(at + 4 + 4 * k);
+        let row = &mut table[bucket * ROW..(bucket + 1) * ROW];
+        for (w, b) in row.iter_mut().zip(record[4..].chunks_exact(4)) {
+            *w = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        if row.iter().any(|w| !w.is_finite()) {
+            return Err(ModelProblem::BadMetadata(format!("a weight of row {bucket} is not finite")));
         }
     }
-    if bias.iter().chain(&table).any(|w| !w.is_finite()) {
-        return Err(ModelProblem::BadMetadata("a weight is not finite".into()));
+    if bias.iter().any(|w| !w.is_finite()) {
+        return Err(ModelProblem::BadMetadata("a bias is not finite".into()));
     }
     let config = FeatureConfig {
         bits,
