@@ -133,8 +133,11 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
     let mut examples = Vec::new();
     let mut skipped = Vec::new();
     let mut record = csv::ByteRecord::new();
+    // Lines are counted from byte offsets: the csv crate's own line count
+    // drifts on CRLF files.
+    let mut lines = LineCounter::new(&bytes);
     loop {
-        let line = reader.position().line().max(2);
+        let line = lines.line_at(reader.position().byte() as usize).max(2);
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -152,7 +155,9 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
                 return Err(err);
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record
+            .position()
+            .map_or(line, |p| lines.line_at(p.byte() as usize));
         let parsed = (|| -> Result<Example> {
             let text = std::str::from_utf8(&record[text_col]).map_err(|e| {
                 data_err(
@@ -209,6 +214,41 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
         sha256,
         skipped,
     })
+}
+
+/// 1-based line numbers of byte offsets, for offsets that only grow.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at `offset`. The csv crate may put
+    /// a record's start on the `\n` of the CRLF before it; a record never
+    /// starts with a line break, so those are skipped first.
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let mut offset = offset.min(self.bytes.len());
+        while offset < self.bytes.len() && matches!(self.bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        if offset > self.at {
+            self.line += self.bytes[self.at..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = offset;
+        }
+        self.line
+    }
 }
 
 fn csv_error(path: &Path, e: &csv::Error, field: &str) -> Error {

@@ -52,7 +52,9 @@ pub fn run(args: Args) -> Result<()> {
 
     // Both runs go through the same worker-thread code, one worker or many.
     let single = best_of(passes, || score_parallel(&model, &corpus, 1, checksum));
-    let parallel = best_of(passes, || score_parallel(&model, &corpus, threads, checksum));
+    let parallel = best_of(passes, || {
+        score_parallel(&model, &corpus, threads, checksum)
+    });
 
     let mut latencies: Vec<u32> = corpus
         .iter()

@@ -45,6 +45,12 @@ const BATCH_UNITS: usize = 16_384;
 const BATCH_BYTES: usize = 4 << 20;
 /// A paragraph longer than this is segmented in pieces cut at line breaks.
 const MAX_PARAGRAPH: usize = 1 << 20;
+/// Input is read at most this many bytes at a time, so a line of any length
+/// (a 50 MB line with no newline) never sits in memory whole. In `--lines`
+/// mode the rest of an over-long line is skipped (its first 1 MiB is far more
+/// than the 256 words a record is scored on); in document mode it is read on
+/// in further pieces.
+const MAX_PIECE: usize = 1 << 20;
 
 pub fn run(args: Args) -> Result<()> {
     let model = super::load_model(args.model.as_ref())?;
@@ -123,44 +129,75 @@ impl<W: Write> Job<'_, W> {
         let mut reader = BufReader::with_capacity(1 << 16, input);
         let mut raw = Vec::new();
         let mut line_no = 0u64;
+        let mut line_complete = true;
+        // Bytes of the input consumed so far, and where `raw` starts in it.
         let mut offset = 0usize;
+        let mut raw_start = 0usize;
         // Document mode: the current paragraph and its offset in the document.
         let mut paragraph = String::new();
         let mut paragraph_start = 0usize;
         let mut sentence_index = 0usize;
+        let mut warned = false;
         loop {
-            raw.clear();
-            let n = reader
-                .read_until(b'\n', &mut raw)
+            // An incomplete UTF-8 sequence cut off at the end of a long
+            // piece is carried over to the start of the next one.
+            let (n, complete) = read_piece(&mut reader, &mut raw, MAX_PIECE)
                 .with_context(|| format!("{name}: read failed"))?;
-            if n == 0 {
+            if n == 0 && raw.is_empty() {
                 break;
             }
-            line_no += 1;
-            let line = decode(&raw, lossy)
-                .map_err(|at| anyhow::anyhow!(
-                    "{name}: line {line_no}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
-                    offset + at
-                ))?;
-            if self.lines {
-                let record = line.trim_end_matches(['\n', '\r']);
-                if !record.trim().is_empty() {
-                    self.push_unit(Some(line_no), 0, 0..record.len(), record)?;
-                }
-            } else {
-                let blank = line.trim().is_empty();
-                if paragraph.is_empty() {
-                    paragraph_start = offset;
-                }
-                if !blank {
-                    paragraph.push_str(&line);
-                }
-                if blank || paragraph.len() >= MAX_PARAGRAPH {
-                    self.push_paragraph(&paragraph, paragraph_start, &mut sentence_index)?;
-                    paragraph.clear();
-                }
+            if line_complete {
+                line_no += 1;
             }
             offset += n;
+            let mut keep = raw.len();
+            if !complete {
+                keep = utf8_prefix(&raw);
+            }
+            let line = decode(&raw[..keep], lossy).map_err(|at| {
+                anyhow::anyhow!(
+                    "{name}: line {line_no}: invalid UTF-8 at byte offset {} (use --lossy to replace it)",
+                    raw_start + at
+                )
+            })?;
+            if self.lines {
+                if line_complete {
+                    let record = line.trim_end_matches(['\n', '\r']);
+                    if !record.trim().is_empty() {
+                        self.push_unit(Some(line_no), 0, 0..record.len(), record)?;
+                    }
+                }
+                if !complete {
+                    if !warned {
+                        eprintln!(
+                            "stance: warning: {name}: line {line_no} is longer than {} bytes; \
+                             only its first {} bytes are scored (further such lines are not reported)",
+                            MAX_PIECE, MAX_PIECE
+                        );
+                        warned = true;
+                    }
+                    offset +=
+                        skip_line(&mut reader).with_context(|| format!("{name}: read failed"))?;
+                }
+                raw.clear();
+                raw_start = offset;
+                line_complete = true;
+                continue;
+            }
+            let blank = complete && line_complete && line.trim().is_empty();
+            if paragraph.is_empty() {
+                paragraph_start = raw_start;
+            }
+            if !blank {
+                paragraph.push_str(&line);
+            }
+            if blank || paragraph.len() >= MAX_PARAGRAPH {
+                self.push_paragraph(&paragraph, paragraph_start, &mut sentence_index)?;
+                paragraph.clear();
+            }
+            raw_start += keep;
+            raw.drain(..keep);
+            line_complete = complete;
         }
         if !paragraph.is_empty() {
             self.push_paragraph(&paragraph, paragraph_start, &mut sentence_index)?;
@@ -287,6 +324,66 @@ fn score(
 ) {
     for (unit, slot) in units.iter().zip(out) {
         *slot = model.predict(&text[unit.text.clone()], scratch);
+    }
+}
+
+/// Appends to `buf` the rest of the current line, or up to `max` bytes of it
+/// in all. Returns the bytes consumed and whether the line (or input) ended.
+fn read_piece(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok((consumed, true));
+        }
+        let room = max.saturating_sub(buf.len()).max(1);
+        let window = &available[..available.len().min(room)];
+        if let Some(i) = window.iter().position(|&b| b == b'\n') {
+            buf.extend_from_slice(&window[..=i]);
+            reader.consume(i + 1);
+            return Ok((consumed + i + 1, true));
+        }
+        let take = window.len();
+        buf.extend_from_slice(window);
+        reader.consume(take);
+        consumed += take;
+        if buf.len() >= max {
+            return Ok((consumed, false));
+        }
+    }
+}
+
+/// Consumes the rest of the current line; returns the bytes skipped.
+fn skip_line(reader: &mut impl BufRead) -> io::Result<usize> {
+    let mut skipped = 0;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok(skipped);
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(skipped + i + 1);
+            }
+            None => {
+                let n = available.len();
+                reader.consume(n);
+                skipped += n;
+            }
+        }
+    }
+}
+
+/// The length of `bytes` without an incomplete UTF-8 sequence at its end.
+fn utf8_prefix(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        _ => bytes.len(),
     }
 }
 

@@ -209,7 +209,11 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
     for record in stored.chunks_exact(ROW_BYTES) {
         let bucket = u32::from_le_bytes([record[0], record[1], record[2], record[3]]) as usize;
         if bucket >= 1 << bits || previous.is_some_and(|p| bucket <= p) {
-            return Err(bad("row bucket", bucket as u64, "increasing and below 2^bits"));
+            return Err(bad(
+                "row bucket",
+                bucket as u64,
+                "increasing and below 2^bits",
+            ));
         }
         previous = Some(bucket);
         let row = &mut table[bucket * ROW..(bucket + 1) * ROW];
@@ -217,7 +221,9 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
             *w = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         }
         if row.iter().any(|w| !w.is_finite()) {
-            return Err(ModelProblem::BadMetadata(format!("a weight of row {bucket} is not finite")));
+            return Err(ModelProblem::BadMetadata(format!(
+                "a weight of row {bucket} is not finite"
+            )));
         }
     }
     if bias.iter().any(|w| !w.is_finite()) {

@@ -389,3 +389,170 @@ fn missing_model_file_is_a_clear_runtime_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("/nonexistent/x.model"));
 }
+
+#[test]
+fn an_over_long_line_is_scored_on_its_first_mebibyte_and_the_run_goes_on() {
+    let mut input = "talks ".repeat(2_000_000).into_bytes(); // 12 MB, no newline
+    input.extend_from_slice(b"\nThey will pay dearly.\n");
+    let o = run_with_stdin(
+        stance()
+            .args(["classify", "--lines", "--model"])
+            .arg(small_model()),
+        &input,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&stdout(&o));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["end"], 1 << 20);
+    assert_eq!(rows[1]["id"], "stdin:2");
+    assert_eq!(rows[1]["text"], "They will pay dearly.");
+    assert!(stderr(&o).contains("line 1 is longer than"));
+    // Document mode reads the same line on in pieces and keeps offsets exact.
+    let o = run_with_stdin(
+        stance().args(["classify", "--model"]).arg(small_model()),
+        &input,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&stdout(&o));
+    let last = rows.last().unwrap();
+    let (start, end) = (
+        last["start"].as_u64().unwrap() as usize,
+        last["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(end, input.len() - 1);
+    assert_eq!(
+        last["text"].as_str().unwrap(),
+        std::str::from_utf8(&input[start..end]).unwrap()
+    );
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("They will pay dearly.")
+    );
+}
+
+#[test]
+fn multibyte_characters_split_across_pieces_survive() {
+    let mut input = "é".repeat(700_000).into_bytes(); // 1.4 MB: a piece boundary falls inside "é"
+    input.extend_from_slice(b". Done.\n");
+    let o = run_with_stdin(
+        stance().args(["classify", "--model"]).arg(small_model()),
+        &input,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&stdout(&o));
+    assert_eq!(rows.last().unwrap()["text"], "Done.");
+}
+
+#[test]
+fn text_edge_cases_are_scored_without_errors() {
+    for input in [
+        &b""[..],
+        b"   \n\t\n",
+        b"NUL\x00 inside a line.\n",
+        b"Control \x07\x1b chars.\n",
+        "\u{feff}BOM first. Then text.\n".as_bytes(),
+        "مرحبا بالعالم. שלום עולם. Mixed english.\n".as_bytes(),
+        "Emoji 🙂🔥 in a sentence.\n".as_bytes(),
+    ] {
+        let o = run_with_stdin(
+            stance().args(["classify", "--model"]).arg(small_model()),
+            input,
+        );
+        assert!(
+            o.status.success(),
+            "{:?}: {}",
+            String::from_utf8_lossy(input),
+            stderr(&o)
+        );
+        for row in jsonl(&stdout(&o)) {
+            let p = row["hostility"]["probs"]["hostile"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p));
+        }
+    }
+}
+
+#[test]
+fn a_full_disk_is_a_runtime_error() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not on this system
+    };
+    let o = stance()
+        .args(["classify", "--lines", "--model"])
+        .arg(small_model())
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(b"We will talk.\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("No space left"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unwritable_model_path_is_named_in_the_error() {
+    let o = run(stance()
+        .args(["train", "--folds", "2", "--bits", "12"])
+        .arg("--data")
+        .arg(data("small.csv"))
+        .args(["--out", "/nonexistent-dir/m.model"]));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("/nonexistent-dir/m.model"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn training_accepts_bom_and_crlf_and_skips_bad_rows_on_request() {
+    let dir = tempdir();
+    let mut csv = String::from("\u{feff}id,text,hostility,diplomacy\r\n");
+    for line in std::fs::read_to_string(data("small.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        csv.push_str(line);
+        csv.push_str("\r\n");
+    }
+    csv.push_str("x1,They will regret this.,furious,none\r\n");
+    let path = dir.join("bom_crlf.csv");
+    std::fs::write(&path, csv).unwrap();
+    let out = dir.join("m.model");
+    let o = run(stance()
+        .args(["train", "--folds", "2", "--bits", "12"])
+        .arg("--data")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(":38: hostility: unknown hostility label \"furious\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = run(stance()
+        .args([
+            "train",
+            "--folds",
+            "2",
+            "--bits",
+            "12",
+            "--on-error",
+            "skip",
+        ])
+        .arg("--data")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("skipped 1 bad rows"));
+    assert!(stdout(&o).contains("trained on 36 rows"));
+}
