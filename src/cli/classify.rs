@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use stance::text::sentences;
+use stance::summary::SummaryBuilder;
 use stance::{Classifier, Prediction, Scratch};
 
 use super::Format;
@@ -37,6 +38,10 @@ pub struct Args {
     /// Scoring threads (0 = all cores).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Print one summary per document (each argument, file or stdin) instead
+    /// of a row per sentence.
+    #[arg(long)]
+    pub summary: bool,
 }
 
 /// Sentences per scoring batch.
@@ -72,6 +77,7 @@ pub fn run(args: Args) -> Result<()> {
         writer: RowWriter::new(io::BufWriter::with_capacity(1 << 16, stdout.lock()), format),
         id: String::new(),
         lines: args.lines,
+        summary: args.summary.then(SummaryBuilder::default),
     };
     if args.text.is_empty() && args.files.is_empty() {
         job.read_source("stdin", io::stdin().lock(), args.lossy)?;
@@ -121,6 +127,8 @@ struct Job<'m, W: Write> {
     writer: RowWriter<W>,
     id: String,
     lines: bool,
+    /// With `--summary`: the current document's summary so far.
+    summary: Option<SummaryBuilder>,
 }
 
 impl<W: Write> Job<'_, W> {
@@ -202,6 +210,14 @@ impl<W: Write> Job<'_, W> {
         if !paragraph.is_empty() {
             self.push_paragraph(&paragraph, paragraph_start, &mut sentence_index)?;
         }
+        if self.summary.is_some() {
+            self.flush()?;
+            let builder = self.summary.replace(SummaryBuilder::default()).unwrap_or_default();
+            match builder.finish() {
+                Some(s) => self.writer.write_summary(name, &s)?,
+                None => eprintln!("stance: {name}: no sentences to summarise"),
+            }
+        }
         Ok(())
     }
 
@@ -265,6 +281,10 @@ impl<W: Write> Job<'_, W> {
             &mut self.predictions,
         );
         for (unit, prediction) in units.iter().zip(&self.predictions) {
+            if let Some(builder) = self.summary.as_mut() {
+                builder.add(&text[unit.text.clone()], prediction);
+                continue;
+            }
             self.id.clear();
             self.id.push_str(&sources[unit.source]);
             if let Some(line) = unit.record {

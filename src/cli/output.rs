@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use stance::summary::DocumentSummary;
 use stance::{Axis, Prediction};
 
 use super::Format;
@@ -25,6 +26,7 @@ pub struct RowWriter<W: Write> {
     started: bool,
 }
 
+const SUMMARY_CSV_HEADER: &str = "id,sentences,mean_hostility,max_hostility,hostile_share,friendly_share,mean_openness,open_share,closed_share,most_hostile,most_open\n";
 const CSV_HEADER: &str = "id,sentence,start,end,text,hostility,hostility_score,p_hostile,p_neutral,p_friendly,diplomacy,openness_score,p_open,p_none,p_closed\n";
 
 impl<W: Write> RowWriter<W> {
@@ -53,6 +55,64 @@ impl<W: Write> RowWriter<W> {
             Format::Jsonl => self.jsonl(row),
             Format::Csv => self.csv(row),
             Format::Table => self.table(row),
+        }
+    }
+
+    /// Writes one document summary (in place of sentence rows).
+    pub fn write_summary(&mut self, id: &str, s: &DocumentSummary) -> io::Result<()> {
+        let first = !self.started;
+        self.started = true;
+        let o = &mut self.out;
+        match self.format {
+            Format::Jsonl => {
+                let mut v = serde_json::to_value(s).map_err(io::Error::other)?;
+                v["id"] = id.into();
+                writeln!(o, "{v}")
+            }
+            Format::Csv => {
+                if first {
+                    o.write_all(SUMMARY_CSV_HEADER.as_bytes())?;
+                }
+                csv_field(o, id)?;
+                write!(o, ",{}", s.sentences)?;
+                for v in [
+                    s.mean_hostility,
+                    s.max_hostility,
+                    s.hostile_share,
+                    s.friendly_share,
+                    s.mean_openness,
+                    s.open_share,
+                    s.closed_share,
+                ] {
+                    o.write_all(b",")?;
+                    fixed(o, v as f32)?;
+                }
+                o.write_all(b",")?;
+                csv_field(o, &s.most_hostile)?;
+                o.write_all(b",")?;
+                csv_field(o, &s.most_open)?;
+                o.write_all(b"\n")
+            }
+            Format::Table => {
+                writeln!(o, "{id}: {} sentences", s.sentences)?;
+                writeln!(
+                    o,
+                    "  hostility  mean {:.2}  max {:.2}  hostile {:.0}%  friendly {:.0}%",
+                    s.mean_hostility,
+                    s.max_hostility,
+                    100.0 * s.hostile_share,
+                    100.0 * s.friendly_share
+                )?;
+                writeln!(
+                    o,
+                    "  openness   mean {:+.2}  open {:.0}%  closed {:.0}%",
+                    s.mean_openness,
+                    100.0 * s.open_share,
+                    100.0 * s.closed_share
+                )?;
+                writeln!(o, "  most hostile: {}", s.most_hostile)?;
+                writeln!(o, "  most open:    {}", s.most_open)
+            }
         }
     }
 

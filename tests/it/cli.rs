@@ -556,3 +556,33 @@ fn training_accepts_bom_and_crlf_and_skips_bad_rows_on_request() {
     assert!(stderr(&o).contains("skipped 1 bad rows"));
     assert!(stdout(&o).contains("trained on 36 rows"));
 }
+
+#[test]
+fn summary_gives_one_row_per_document() {
+    let o = run(stance()
+        .args(["classify", "--summary", "--format", "jsonl", "--model"])
+        .arg(small_model())
+        .arg("They will pay dearly for this aggression. The envoy landed in Oslo on Monday. We thank our friends in Lisbon for their generous help.")
+        .arg("We are ready to resume talks at any time."));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&stdout(&o));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["id"], "arg1");
+    assert_eq!(rows[0]["sentences"], 3);
+    assert_eq!(rows[1]["sentences"], 1);
+    for row in &rows {
+        let shares = ["hostile_share", "friendly_share", "open_share", "closed_share"];
+        assert!(shares.iter().all(|k| (0.0..=1.0).contains(&row[k].as_f64().unwrap())));
+        assert!(row["max_hostility"].as_f64() >= row["mean_hostility"].as_f64());
+    }
+    assert_eq!(rows[0]["most_hostile"], "They will pay dearly for this aggression.");
+    let o = run(stance()
+        .args(["classify", "--summary", "--format", "csv", "--model"])
+        .arg(small_model())
+        .arg("One. Two, with a comma."));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    assert_eq!(&reader.headers().unwrap()[1], "sentences");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][1], "2");
+}
