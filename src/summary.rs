@@ -53,7 +53,11 @@ impl SummaryBuilder {
             _ => {}
         }
         // Ties keep the earlier sentence.
-        if self.most_hostile.as_ref().is_none_or(|(s, _)| hostility > *s) {
+        if self
+            .most_hostile
+            .as_ref()
+            .is_none_or(|(s, _)| hostility > *s)
+        {
             self.most_hostile = Some((hostility, text.to_string()));
         }
         if self.most_open.as_ref().is_none_or(|(s, _)| openness > *s) {

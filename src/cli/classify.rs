@@ -9,8 +9,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use stance::text::sentences;
 use stance::summary::SummaryBuilder;
+use stance::text::sentences;
 use stance::{Classifier, Prediction, Scratch};
 
 use super::Format;
@@ -42,6 +42,17 @@ pub struct Args {
     /// of a row per sentence.
     #[arg(long)]
     pub summary: bool,
+    /// Label an axis `uncertain` when its most probable class has a lower
+    /// probability than this (0 to 1; scores and probabilities are kept).
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
+    pub min_confidence: f32,
+}
+
+fn probability(s: &str) -> std::result::Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{s:?} is not a probability between 0 and 1")),
+    }
 }
 
 /// Sentences per scoring batch.
@@ -74,7 +85,11 @@ pub fn run(args: Args) -> Result<()> {
         batch: Batch::default(),
         scratches: (0..threads).map(|_| Scratch::default()).collect(),
         predictions: Vec::new(),
-        writer: RowWriter::new(io::BufWriter::with_capacity(1 << 16, stdout.lock()), format),
+        writer: RowWriter::new(
+            io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+            format,
+            args.min_confidence,
+        ),
         id: String::new(),
         lines: args.lines,
         summary: args.summary.then(SummaryBuilder::default),
@@ -212,7 +227,10 @@ impl<W: Write> Job<'_, W> {
         }
         if self.summary.is_some() {
             self.flush()?;
-            let builder = self.summary.replace(SummaryBuilder::default()).unwrap_or_default();
+            let builder = self
+                .summary
+                .replace(SummaryBuilder::default())
+                .unwrap_or_default();
             match builder.finish() {
                 Some(s) => self.writer.write_summary(name, &s)?,
                 None => eprintln!("stance: {name}: no sentences to summarise"),

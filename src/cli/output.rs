@@ -24,17 +24,29 @@ pub struct RowWriter<W: Write> {
     out: W,
     format: Format,
     started: bool,
+    /// Below this top probability an axis's label is printed as `uncertain`.
+    min_confidence: f32,
 }
 
 const SUMMARY_CSV_HEADER: &str = "id,sentences,mean_hostility,max_hostility,hostile_share,friendly_share,mean_openness,open_share,closed_share,most_hostile,most_open\n";
 const CSV_HEADER: &str = "id,sentence,start,end,text,hostility,hostility_score,p_hostile,p_neutral,p_friendly,diplomacy,openness_score,p_open,p_none,p_closed\n";
 
 impl<W: Write> RowWriter<W> {
-    pub fn new(out: W, format: Format) -> Self {
+    pub fn new(out: W, format: Format, min_confidence: f32) -> Self {
         RowWriter {
             out,
             format,
             started: false,
+            min_confidence,
+        }
+    }
+
+    /// The label of an axis, or `uncertain` when its top probability is too low.
+    fn label(&self, p: &Prediction, axis: Axis) -> &'static str {
+        if p.probs(axis)[p.class(axis)] < self.min_confidence {
+            "uncertain"
+        } else {
+            p.label(axis)
         }
     }
 
@@ -121,6 +133,7 @@ impl<W: Write> RowWriter<W> {
     }
 
     fn jsonl(&mut self, r: &Row) -> io::Result<()> {
+        let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
         let o = &mut self.out;
         o.write_all(b"{\"id\":")?;
         json_str(o, r.id)?;
@@ -157,12 +170,13 @@ impl<W: Write> RowWriter<W> {
     }
 
     fn csv(&mut self, r: &Row) -> io::Result<()> {
+        let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
         let o = &mut self.out;
         csv_field(o, r.id)?;
         write!(o, ",{},{},{},", r.sentence, r.start, r.end)?;
         csv_field(o, r.text)?;
-        for axis in Axis::BOTH {
-            write!(o, ",{},", r.prediction.label(axis))?;
+        for (axis, label) in Axis::BOTH.into_iter().zip(labels) {
+            write!(o, ",{label},")?;
             fixed(o, r.prediction.score(axis))?;
             for p in r.prediction.probs(axis) {
                 o.write_all(b",")?;
@@ -184,9 +198,9 @@ impl<W: Write> RowWriter<W> {
             "{:<14} {:>3}  {:<9} {:>5.2}  {:<7} {:>+6.2}  {}",
             truncate(r.id, 14),
             r.sentence,
-            p.label(Axis::Hostility),
+            self.label(p, Axis::Hostility),
             p.hostility_score(),
-            p.label(Axis::Diplomacy),
+            self.label(p, Axis::Diplomacy),
             p.openness_score(),
             text
         )

@@ -571,11 +571,23 @@ fn summary_gives_one_row_per_document() {
     assert_eq!(rows[0]["sentences"], 3);
     assert_eq!(rows[1]["sentences"], 1);
     for row in &rows {
-        let shares = ["hostile_share", "friendly_share", "open_share", "closed_share"];
-        assert!(shares.iter().all(|k| (0.0..=1.0).contains(&row[k].as_f64().unwrap())));
+        let shares = [
+            "hostile_share",
+            "friendly_share",
+            "open_share",
+            "closed_share",
+        ];
+        assert!(
+            shares
+                .iter()
+                .all(|k| (0.0..=1.0).contains(&row[k].as_f64().unwrap()))
+        );
         assert!(row["max_hostility"].as_f64() >= row["mean_hostility"].as_f64());
     }
-    assert_eq!(rows[0]["most_hostile"], "They will pay dearly for this aggression.");
+    assert_eq!(
+        rows[0]["most_hostile"],
+        "They will pay dearly for this aggression."
+    );
     let o = run(stance()
         .args(["classify", "--summary", "--format", "csv", "--model"])
         .arg(small_model())
@@ -585,4 +597,33 @@ fn summary_gives_one_row_per_document() {
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][1], "2");
+}
+
+#[test]
+fn min_confidence_marks_low_confidence_labels_uncertain() {
+    let text = "The ministry said it would study the proposal. Talks resumed in Doha.";
+    let plain = jsonl(&stdout(&run(stance()
+        .args(["classify", "--model"])
+        .arg(small_model())
+        .arg(text))));
+    let strict = jsonl(&stdout(&run(stance()
+        .args(["classify", "--min-confidence", "0.999999", "--model"])
+        .arg(small_model())
+        .arg(text))));
+    assert_eq!(plain.len(), strict.len());
+    for (p, s) in plain.iter().zip(&strict) {
+        for axis in ["hostility", "diplomacy"] {
+            assert_ne!(p[axis]["label"], "uncertain");
+            let top = ["hostile", "neutral", "friendly", "open", "none", "closed"]
+                .iter()
+                .filter_map(|l| p[axis]["probs"][l].as_f64())
+                .fold(0.0, f64::max);
+            if top < 0.999999 {
+                assert_eq!(s[axis]["label"], "uncertain");
+            }
+            assert_eq!(p[axis]["probs"], s[axis]["probs"], "probabilities are kept");
+        }
+    }
+    let o = run(stance().args(["classify", "--min-confidence", "1.5", "x"]));
+    assert_eq!(o.status.code(), Some(2));
 }
