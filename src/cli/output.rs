@@ -143,13 +143,8 @@ impl<W: Write> RowWriter<W> {
             r.sentence, r.start, r.end
         )?;
         json_str(o, r.text)?;
-        for axis in Axis::BOTH {
-            write!(
-                o,
-                ",\"{}\":{{\"label\":\"{}\",\"score\":",
-                axis.name(),
-                r.prediction.label(axis)
-            )?;
+        for (axis, label) in Axis::BOTH.into_iter().zip(labels) {
+            write!(o, ",\"{}\":{{\"label\":\"{label}\",\"score\":", axis.name())?;
             fixed(o, r.prediction.score(axis))?;
             o.write_all(b",\"probs\":{")?;
             for (k, (label, p)) in axis
