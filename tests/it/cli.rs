@@ -627,3 +627,34 @@ fn min_confidence_marks_low_confidence_labels_uncertain() {
     let o = run(stance().args(["classify", "--min-confidence", "1.5", "x"]));
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn killing_train_midway_never_leaves_a_broken_model() {
+    let dir = tempdir();
+    let out = dir.join("m.model");
+    std::fs::copy(small_model(), &out).unwrap();
+    let before = std::fs::read(&out).unwrap();
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80] {
+        let mut child = stance()
+            .args(["train", "--force", "--folds", "2", "--bits", "16"])
+            .arg("--data")
+            .arg(data("small.csv"))
+            .arg("--out")
+            .arg(&out)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read(&out).unwrap();
+        // Either the old model or a complete new one: never a torn file.
+        assert!(
+            stance::model::format::from_bytes(&now, "after kill").is_ok(),
+            "model broken after a kill at {delay_ms} ms"
+        );
+        assert!(now == before || now.len() != 0);
+    }
+}
