@@ -117,6 +117,9 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
             })
     };
     let text_col = find(&columns.text)?;
+    // Ids are optional; when the file has an `id` column they must be unique.
+    let id_col = header.iter().position(|h| h == b"id");
+    let mut seen_ids: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
     let label_cols = [
         (
             Axis::Hostility,
@@ -168,6 +171,20 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
             })?;
             if text.trim().is_empty() {
                 return Err(data_err(line, &columns.text, "empty text".into()));
+            }
+            if let Some(col) = id_col {
+                let id = &record[col];
+                if let Some(first) = seen_ids.get(id) {
+                    return Err(data_err(
+                        line,
+                        "id",
+                        format!(
+                            "duplicate id {:?} (first on line {first})",
+                            String::from_utf8_lossy(id)
+                        ),
+                    ));
+                }
+                seen_ids.insert(id.to_vec(), line);
             }
             let mut classes = [0usize; 2];
             for (i, (axis, col, name)) in label_cols.iter().enumerate() {

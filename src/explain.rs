@@ -85,3 +85,35 @@ fn feature_name(o: &FeatureOrigin) -> String {
         FeatureKind::QuotedSpeech => "quoted-speech".into(),
     }
 }
+
+/// A compact JSON form of an explanation: per axis the label, logit and bias,
+/// and the `top` features pushing toward the label and against it.
+pub fn summary_json(axes: &[AxisExplanation; 2], top: usize) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for ax in axes {
+        let toward: Vec<&Contribution> = ax
+            .contributions
+            .iter()
+            .filter(|c| c.contribution > 0.0)
+            .take(top)
+            .collect();
+        let against: Vec<&Contribution> = ax
+            .contributions
+            .iter()
+            .rev()
+            .filter(|c| c.contribution < 0.0)
+            .take(top)
+            .collect();
+        out.insert(
+            ax.axis.name().to_string(),
+            serde_json::json!({
+                "label": ax.label,
+                "logit": ax.logit,
+                "bias": ax.bias,
+                "toward": toward,
+                "against": against,
+            }),
+        );
+    }
+    serde_json::Value::Object(out)
+}

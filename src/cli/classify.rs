@@ -46,6 +46,10 @@ pub struct Args {
     /// probability than this (0 to 1; scores and probabilities are kept).
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
     pub min_confidence: f32,
+    /// Add to each JSON Lines row the features that pushed each label, with
+    /// weight and contribution (needs --format jsonl).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 fn probability(s: &str) -> std::result::Result<f32, String> {
@@ -76,6 +80,16 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         Format::Jsonl
     });
+    if args.explain && format != Format::Jsonl {
+        // A usage error: clap's exit code 2.
+        use clap::CommandFactory;
+        super::Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--explain needs --format jsonl",
+            )
+            .exit();
+    }
     let threads = match args.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -93,6 +107,8 @@ pub fn run(args: Args) -> Result<()> {
         id: String::new(),
         lines: args.lines,
         summary: args.summary.then(SummaryBuilder::default),
+        explain: args.explain,
+        explanation: String::new(),
     };
     if args.text.is_empty() && args.files.is_empty() {
         job.read_source("stdin", io::stdin().lock(), args.lossy)?;
@@ -144,6 +160,8 @@ struct Job<'m, W: Write> {
     lines: bool,
     /// With `--summary`: the current document's summary so far.
     summary: Option<SummaryBuilder>,
+    explain: bool,
+    explanation: String,
 }
 
 impl<W: Write> Job<'_, W> {
@@ -309,13 +327,19 @@ impl<W: Write> Job<'_, W> {
                 use std::fmt::Write as _;
                 let _ = write!(self.id, ":{line}");
             }
+            let sentence = &text[unit.text.clone()];
+            if self.explain {
+                let axes = stance::explain::explain(self.model, sentence, &mut self.scratches[0]);
+                self.explanation = stance::explain::summary_json(&axes, 5).to_string();
+            }
             self.writer.write(&Row {
                 id: &self.id,
                 sentence: unit.sentence,
                 start: unit.span.start,
                 end: unit.span.end,
-                text: &text[unit.text.clone()],
+                text: sentence,
                 prediction,
+                explanation: self.explain.then_some(self.explanation.as_str()),
             })?;
         }
         units.clear();

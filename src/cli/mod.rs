@@ -20,7 +20,7 @@ use stance::Classifier;
 /// openness to diplomacy.
 #[derive(Parser)]
 #[command(name = "stance", version, about, long_about = None)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
 }

@@ -17,6 +17,8 @@ pub struct Row<'a> {
     pub end: usize,
     pub text: &'a str,
     pub prediction: &'a Prediction,
+    /// JSON added to a jsonl row as `"explanation"` (with `--explain`).
+    pub explanation: Option<&'a str>,
 }
 
 /// Writes rows in one format.
@@ -160,6 +162,10 @@ impl<W: Write> RowWriter<W> {
                 fixed(o, p)?;
             }
             o.write_all(b"}}")?;
+        }
+        if let Some(explanation) = r.explanation {
+            o.write_all(b",\"explanation\":")?;
+            o.write_all(explanation.as_bytes())?;
         }
         o.write_all(b"}\n")
     }

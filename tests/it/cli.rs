@@ -328,6 +328,10 @@ fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
         ("missing_column.csv", ":1: text: no such column"),
         ("ragged.csv", ":3:"),
         ("empty_text.csv", ":2: text: empty text"),
+        (
+            "duplicate_id.csv",
+            ":4: id: duplicate id \"a1\" (first on line 2)",
+        ),
     ];
     for (file, expected) in cases {
         let o = run(stance()
@@ -633,7 +637,6 @@ fn killing_train_midway_never_leaves_a_broken_model() {
     let dir = tempdir();
     let out = dir.join("m.model");
     std::fs::copy(small_model(), &out).unwrap();
-    let before = std::fs::read(&out).unwrap();
     for delay_ms in [0u64, 2, 5, 10, 20, 40, 80] {
         let mut child = stance()
             .args(["train", "--force", "--folds", "2", "--bits", "16"])
@@ -655,6 +658,31 @@ fn killing_train_midway_never_leaves_a_broken_model() {
             stance::model::format::from_bytes(&now, "after kill").is_ok(),
             "model broken after a kill at {delay_ms} ms"
         );
-        assert!(now == before || now.len() != 0);
     }
+}
+
+#[test]
+fn explain_flag_adds_feature_contributions_to_jsonl_rows() {
+    let text = "We condemn the shelling. We are ready to talk.";
+    let o = run(stance()
+        .args(["classify", "--explain", "--format", "jsonl", "--model"])
+        .arg(small_model())
+        .arg(text));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for row in jsonl(&stdout(&o)) {
+        let sentence = row["text"].as_str().unwrap();
+        for axis in ["hostility", "diplomacy"] {
+            let e = &row["explanation"][axis];
+            assert_eq!(e["label"], row[axis]["label"]);
+            for side in ["toward", "against"] {
+                for c in e[side].as_array().unwrap() {
+                    assert!(sentence.contains(c["text"].as_str().unwrap()));
+                    let sign = c["contribution"].as_f64().unwrap().signum();
+                    assert_eq!(sign, if side == "toward" { 1.0 } else { -1.0 });
+                }
+            }
+        }
+    }
+    let o = run(stance().args(["classify", "--explain", "--format", "csv", "x"]));
+    assert_eq!(o.status.code(), Some(2));
 }
