@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use serde_json::json;
-use stance::dataset::{Columns, OnError, read_labeled};
+use stance::dataset::{OnError, read_labeled};
 use stance::eval::{AxisMetrics, AxisTally};
 use stance::{Axis, Scratch};
 
@@ -20,12 +20,8 @@ pub struct Args {
     /// table or json.
     #[arg(long, default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
-    #[arg(long, default_value = "text")]
-    pub text_column: String,
-    #[arg(long, default_value = "hostility")]
-    pub hostility_column: String,
-    #[arg(long, default_value = "diplomacy")]
-    pub diplomacy_column: String,
+    #[command(flatten)]
+    pub columns: super::ColumnArgs,
     /// Also list the N most confident mistakes with their top features.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub errors: usize,
@@ -33,11 +29,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let model = super::load_model(args.model.as_ref())?;
-    let columns = Columns {
-        text: args.text_column,
-        hostility: args.hostility_column,
-        diplomacy: args.diplomacy_column,
-    };
+    let columns = args.columns.into_columns();
     let data = read_labeled(&args.data, &columns, OnError::Fail)?;
     let mut tallies = Axis::BOTH.map(AxisTally::new);
     let mut scratch = Scratch::default();

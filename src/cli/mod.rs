@@ -47,6 +47,27 @@ pub enum Format {
     Csv,
 }
 
+/// Which columns of a labeled CSV hold the text and the labels.
+#[derive(clap::Args)]
+pub struct ColumnArgs {
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    #[arg(long, default_value = "hostility")]
+    pub hostility_column: String,
+    #[arg(long, default_value = "diplomacy")]
+    pub diplomacy_column: String,
+}
+
+impl ColumnArgs {
+    fn into_columns(self) -> stance::dataset::Columns {
+        stance::dataset::Columns {
+            text: self.text_column,
+            hostility: self.hostility_column,
+            diplomacy: self.diplomacy_column,
+        }
+    }
+}
+
 /// Exit code of a runtime error.
 const EXIT_RUNTIME: u8 = 1;
 

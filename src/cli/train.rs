@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
-use stance::dataset::{Columns, OnError, read_labeled};
+use stance::dataset::{OnError, read_labeled};
 use stance::train::{ClassWeighting, TrainSettings, train};
 
 #[derive(clap::Args)]
@@ -19,12 +19,8 @@ pub struct Args {
     /// Overwrite an existing --out file.
     #[arg(long)]
     pub force: bool,
-    #[arg(long, default_value = "text")]
-    pub text_column: String,
-    #[arg(long, default_value = "hostility")]
-    pub hostility_column: String,
-    #[arg(long, default_value = "diplomacy")]
-    pub diplomacy_column: String,
+    #[command(flatten)]
+    pub columns: super::ColumnArgs,
     /// L2 strengths to cross-validate, comma-separated.
     #[arg(long, value_delimiter = ',', default_values_t = TrainSettings::default().alphas)]
     pub alphas: Vec<f64>,
@@ -61,11 +57,7 @@ pub fn run(args: Args) -> Result<()> {
             args.out.display()
         );
     }
-    let columns = Columns {
-        text: args.text_column,
-        hostility: args.hostility_column,
-        diplomacy: args.diplomacy_column,
-    };
+    let columns = args.columns.into_columns();
     let on_error = if args.on_error == "skip" {
         OnError::Skip
     } else {
