@@ -2,6 +2,8 @@
 //! the confusion matrix, log loss and calibration (expected calibration error
 //! over 15 equal-width bins of the top-label probability).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::Axis;
@@ -33,8 +35,8 @@ pub struct CalibrationBin {
 pub struct AxisMetrics {
     pub accuracy: f64,
     pub macro_f1: f64,
-    /// Keyed by label word, in class order.
-    pub per_class: serde_json::Map<String, serde_json::Value>,
+    /// Keyed by label word.
+    pub per_class: BTreeMap<&'static str, ClassMetrics>,
     /// `confusion[truth][predicted]`, classes in label order.
     pub confusion: [[usize; 3]; 3],
     pub labels: [&'static str; 3],
@@ -84,7 +86,7 @@ impl AxisTally {
         let c = &self.confusion;
         let n = self.n.max(1) as f64;
         let correct: usize = (0..3).map(|k| c[k][k]).sum();
-        let mut per_class = serde_json::Map::new();
+        let mut per_class = BTreeMap::new();
         let mut f1_sum = 0.0;
         for k in 0..3 {
             let support: usize = c[k].iter().sum();
@@ -103,10 +105,7 @@ impl AxisTally {
                 f1,
                 support,
             };
-            per_class.insert(
-                labels[k].into(),
-                serde_json::to_value(m).expect("plain struct"),
-            );
+            per_class.insert(labels[k], m);
         }
         let mut ece = 0.0;
         let mut reliability = Vec::new();

@@ -40,7 +40,9 @@ pub struct AxisExplanation {
 /// Explains both axes of one sentence.
 pub fn explain(model: &Classifier, sentence: &str, scratch: &mut Scratch) -> [AxisExplanation; 2] {
     let mut origins = Vec::new();
-    let value = model.features_with_origins(sentence, scratch, &mut origins);
+    let value = model
+        .featurizer()
+        .features_with_origins(sentence, scratch, &mut origins);
     let prediction: Prediction = model.predict_buckets(&scratch.buckets, value);
     let logits = model.logits(&scratch.buckets, value);
     Axis::BOTH.map(|axis| {

@@ -86,11 +86,7 @@ fn print_table(out: &mut impl Write, axis: Axis, m: &AxisMetrics) -> io::Result<
         writeln!(
             out,
             "  {:<10} {:>9.3} {:>7.3} {:>7.3} {:>8}",
-            label,
-            c["precision"].as_f64().unwrap_or(0.0),
-            c["recall"].as_f64().unwrap_or(0.0),
-            c["f1"].as_f64().unwrap_or(0.0),
-            c["support"]
+            label, c.precision, c.recall, c.f1, c.support
         )?;
     }
     writeln!(out, "  confusion (rows: truth, columns: predicted)")?;

@@ -342,7 +342,8 @@ impl Featurizer {
         word: &mut String,
         stems: &mut HashMap<u64, StemEntry, BuildIdentity>,
     ) -> StemEntry {
-        let key = if raw.is_ascii() {
+        let ascii = raw.is_ascii();
+        let key = if ascii {
             hash::word_key(raw.as_bytes(), true)
         } else {
             normalize_word_into(raw, word);
@@ -351,7 +352,9 @@ impl Featurizer {
         if let Some(entry) = stems.get(&key) {
             return *entry;
         }
-        normalize_word_into(raw, word);
+        if ascii {
+            normalize_word_into(raw, word);
+        }
         let (base, contraction) = match split_negated_contraction(word) {
             Some(base) => (base, true),
             None => (word.as_str(), false),

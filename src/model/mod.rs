@@ -10,7 +10,7 @@ pub mod format;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::features::{FeatureConfig, FeatureOrigin, Featurizer, Scratch};
+use crate::features::{FeatureConfig, Featurizer, Scratch};
 
 /// The two axes a sentence is scored on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -233,17 +233,6 @@ impl Classifier {
             logits[k] += value * sum[k];
         }
         logits
-    }
-
-    /// Features of a sentence with the spans they came from (for explanations).
-    pub fn features_with_origins(
-        &self,
-        sentence: &str,
-        scratch: &mut Scratch,
-        origins: &mut Vec<FeatureOrigin>,
-    ) -> f32 {
-        self.featurizer
-            .features_with_origins(sentence, scratch, origins)
     }
 
     /// The weight of one bucket for one class of one axis.

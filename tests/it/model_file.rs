@@ -18,10 +18,15 @@ fn small_model() -> Classifier {
         bias: [0.1, 0.2, -0.3, 0.0, 0.5, -0.5],
         temperature: [1.2, 0.9],
     };
+    model_with(config, weights, 3)
+}
+
+/// A classifier from given weights, with placeholder metadata.
+fn model_with(config: FeatureConfig, weights: Weights, rows: usize) -> Classifier {
     let meta = Metadata {
         crate_version: "test".into(),
         dataset_sha256: "00".into(),
-        rows: 3,
+        rows,
         settings: serde_json::json!({}),
         axes: vec![],
     };
@@ -141,14 +146,7 @@ fn rejects_dimensions_that_do_not_match_the_file() {
             bias: [0.0; 6],
             temperature: [1.0, 1.0],
         };
-        let meta = Metadata {
-            crate_version: "test".into(),
-            dataset_sha256: "00".into(),
-            rows: 1,
-            settings: serde_json::json!({}),
-            axes: vec![],
-        };
-        to_bytes(&Classifier::new(config, weights, &meta).unwrap())
+        to_bytes(&model_with(config, weights, 1))
     };
     let mut shrunk = big.clone();
     shrunk[12] = 10;

@@ -105,7 +105,7 @@ fn eval_metrics_agree_with_linfa_confusion_matrix() {
     assert!((f64::from(cm.accuracy()) - ours.accuracy).abs() < 1e-6);
     for (k, one_vs_all) in cm.split_one_vs_all().iter().enumerate() {
         let label = Axis::Diplomacy.labels()[k];
-        let f1 = ours.per_class[label]["f1"].as_f64().unwrap();
+        let f1 = ours.per_class[label].f1;
         assert!(
             (f64::from(one_vs_all.f1_score()) - f1).abs() < 1e-5,
             "{label}: linfa {} ours {f1}",
