@@ -78,7 +78,17 @@ pub struct LabeledData {
 /// Reads a labeled CSV file (UTF-8, header row, a byte-order mark allowed).
 pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result<LabeledData> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    parse_labeled(&bytes, path, columns, on_error)
+}
+
+/// Parses the bytes of a labeled CSV file; `path` names it in errors.
+pub fn parse_labeled(
+    bytes: &[u8],
+    path: &Path,
+    columns: &Columns,
+    on_error: OnError,
+) -> Result<LabeledData> {
+    let sha256 = hex(&Sha256::digest(bytes));
     let data_err = |line: u64, field: &str, message: String| Error::Data {
         path: path.to_path_buf(),
         line,
@@ -88,7 +98,7 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(bytes.as_slice());
+        .from_reader(bytes);
     let header = reader
         .byte_headers()
         .map_err(|e| csv_error(path, &e, "header"))?
@@ -138,7 +148,7 @@ pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result
     let mut record = csv::ByteRecord::new();
     // Lines are counted from byte offsets: the csv crate's own line count
     // drifts on CRLF files.
-    let mut lines = LineCounter::new(&bytes);
+    let mut lines = LineCounter::new(bytes);
     loop {
         let line = lines.line_at(reader.position().byte() as usize).max(2);
         match reader.read_byte_record(&mut record) {
