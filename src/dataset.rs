@@ -149,12 +149,30 @@ pub fn parse_labeled(
     // Lines are counted from byte offsets: the csv crate's own line count
     // drifts on CRLF files.
     let mut lines = LineCounter::new(bytes);
+    // A quoted field left open runs to the end of the file without a csv error.
+    let unterminated = |record: &csv::ByteRecord, header: &csv::ByteRecord, start: usize, end: usize| {
+        let quotes = bytes[start.min(end)..end].iter().filter(|&&b| b == b'"').count();
+        crate::records::unterminated_quote(record, quotes).map(|field| {
+            let line = LineCounter::new(bytes).line_at(start);
+            let name = String::from_utf8_lossy(header.get(field).unwrap_or(b"record"));
+            data_err(
+                line,
+                &name,
+                "unterminated quote: the field runs to the end of the file".into(),
+            )
+        })
+    };
     loop {
         let line = lines.line_at(reader.position().byte() as usize).max(2);
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                let at = e.position().map_or(0, |p| p.byte() as usize);
+                let end = (reader.position().byte() as usize).min(bytes.len());
+                if let Some(err) = unterminated(&record, &header, at, end) {
+                    return Err(err);
+                }
                 let err = csv_error(path, &e, "record");
                 // A ragged row is one bad row; a broken quote or bad UTF-8 ends the parse.
                 let recoverable = matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
@@ -171,6 +189,11 @@ pub fn parse_labeled(
         let line = record
             .position()
             .map_or(line, |p| lines.line_at(p.byte() as usize));
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let end = (reader.position().byte() as usize).min(bytes.len());
+        if let Some(err) = unterminated(&record, &header, start, end) {
+            return Err(err);
+        }
         let parsed = (|| -> Result<Example> {
             let text = std::str::from_utf8(&record[text_col]).map_err(|e| {
                 data_err(

@@ -14,6 +14,7 @@ pub mod eval;
 pub mod explain;
 pub mod features;
 pub mod model;
+pub mod records;
 pub mod summary;
 pub mod text;
 pub mod train;

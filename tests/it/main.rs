@@ -6,6 +6,7 @@ mod datasets;
 mod explain;
 mod model_file;
 mod properties;
+mod records;
 mod segment;
 mod shipped;
 mod solver;
