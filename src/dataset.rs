@@ -75,10 +75,131 @@ pub struct LabeledData {
     pub skipped: Vec<SkippedRow>,
 }
 
-/// Reads a labeled CSV file (UTF-8, header row, a byte-order mark allowed).
+/// Reads a labeled file: CSV (UTF-8, header row, a byte-order mark
+/// allowed), or JSON Lines when the name ends in `.jsonl` or `.ndjson`.
 pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result<LabeledData> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    parse_labeled(&bytes, path, columns, on_error)
+    let jsonl = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    if jsonl {
+        parse_labeled_jsonl(&bytes, path, columns, on_error)
+    } else {
+        parse_labeled(&bytes, path, columns, on_error)
+    }
+}
+
+/// Parses labeled JSON Lines: one object per line with the text and both
+/// labels as strings; `path` names it in errors.
+pub fn parse_labeled_jsonl(
+    bytes: &[u8],
+    path: &Path,
+    columns: &Columns,
+    on_error: OnError,
+) -> Result<LabeledData> {
+    use crate::records::{Record, RecordFormat, RecordReader};
+    let mut reader = RecordReader::new(
+        bytes,
+        RecordFormat::Jsonl,
+        path,
+        &columns.text,
+        on_error,
+        false,
+    )?;
+    let mut examples = Vec::new();
+    let mut skipped = Vec::new();
+    let mut seen_ids: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut record = Record::default();
+    while reader.next_into(&mut record)? {
+        let line = record.line;
+        let parsed = (|| -> Result<Example> {
+            if let Some(id) = record.field("id") {
+                if let Some(first) = seen_ids.get(id.as_str()) {
+                    return Err(data_error(
+                        path,
+                        line,
+                        "id",
+                        format!("duplicate id {:?} (first on line {first})", id.as_str()),
+                    ));
+                }
+                seen_ids.insert(id.as_str().to_string(), line);
+            }
+            let mut classes = [0usize; 2];
+            for (slot, axis, name) in [
+                (0, Axis::Hostility, &columns.hostility),
+                (1, Axis::Diplomacy, &columns.diplomacy),
+            ] {
+                let value = record.field(name).ok_or_else(|| {
+                    data_error(path, line, name, "no such field in the record".into())
+                })?;
+                classes[slot] = class_of(axis, value.as_str(), path, line, name)?;
+            }
+            Ok(Example {
+                text: std::mem::take(&mut record.text),
+                hostility: classes[0],
+                diplomacy: classes[1],
+                line,
+            })
+        })();
+        match parsed {
+            Ok(example) => examples.push(example),
+            Err(e) if on_error == OnError::Skip => skipped.push(SkippedRow {
+                line,
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    skipped.extend_from_slice(reader.skipped());
+    skipped.sort_by_key(|s| s.line);
+    finish(path, bytes, examples, skipped)
+}
+
+fn data_error(path: &Path, line: u64, field: &str, message: String) -> Error {
+    Error::Data {
+        path: path.to_path_buf(),
+        line,
+        field: field.to_string(),
+        message,
+    }
+}
+
+/// The class of a label on an axis, or an error naming where it was read.
+fn class_of(axis: Axis, raw: &str, path: &Path, line: u64, field: &str) -> Result<usize> {
+    let label = raw.trim();
+    axis.class_of(label).ok_or_else(|| {
+        data_error(
+            path,
+            line,
+            field,
+            format!(
+                "unknown {} label {:?}; expected one of {}",
+                axis.name(),
+                label,
+                axis.labels().join(", ")
+            ),
+        )
+    })
+}
+
+fn finish(
+    path: &Path,
+    bytes: &[u8],
+    examples: Vec<Example>,
+    skipped: Vec<SkippedRow>,
+) -> Result<LabeledData> {
+    if examples.is_empty() {
+        return Err(Error::EmptyData {
+            path: path.to_path_buf(),
+            message: format!("no usable rows ({} skipped)", skipped.len()),
+        });
+    }
+    Ok(LabeledData {
+        path: path.to_path_buf(),
+        examples,
+        sha256: hex(&Sha256::digest(bytes)),
+        skipped,
+    })
 }
 
 /// Parses the bytes of a labeled CSV file; `path` names it in errors.
@@ -88,7 +209,6 @@ pub fn parse_labeled(
     columns: &Columns,
     on_error: OnError,
 ) -> Result<LabeledData> {
-    let sha256 = hex(&Sha256::digest(bytes));
     let data_err = |line: u64, field: &str, message: String| Error::Data {
         path: path.to_path_buf(),
         line,
@@ -150,18 +270,22 @@ pub fn parse_labeled(
     // drifts on CRLF files.
     let mut lines = LineCounter::new(bytes);
     // A quoted field left open runs to the end of the file without a csv error.
-    let unterminated = |record: &csv::ByteRecord, header: &csv::ByteRecord, start: usize, end: usize| {
-        let quotes = bytes[start.min(end)..end].iter().filter(|&&b| b == b'"').count();
-        crate::records::unterminated_quote(record, quotes).map(|field| {
-            let line = LineCounter::new(bytes).line_at(start);
-            let name = String::from_utf8_lossy(header.get(field).unwrap_or(b"record"));
-            data_err(
-                line,
-                &name,
-                "unterminated quote: the field runs to the end of the file".into(),
-            )
-        })
-    };
+    let unterminated =
+        |record: &csv::ByteRecord, header: &csv::ByteRecord, start: usize, end: usize| {
+            let quotes = bytes[start.min(end)..end]
+                .iter()
+                .filter(|&&b| b == b'"')
+                .count();
+            crate::records::unterminated_quote(record, quotes).map(|field| {
+                let line = LineCounter::new(bytes).line_at(start);
+                let name = String::from_utf8_lossy(header.get(field).unwrap_or(b"record"));
+                data_err(
+                    line,
+                    &name,
+                    "unterminated quote: the field runs to the end of the file".into(),
+                )
+            })
+        };
     loop {
         let line = lines.line_at(reader.position().byte() as usize).max(2);
         match reader.read_byte_record(&mut record) {
@@ -222,19 +346,7 @@ pub fn parse_labeled(
             let mut classes = [0usize; 2];
             for (i, (axis, col, name)) in label_cols.iter().enumerate() {
                 let raw = String::from_utf8_lossy(&record[*col]);
-                let label = raw.trim();
-                classes[i] = axis.class_of(label).ok_or_else(|| {
-                    data_err(
-                        line,
-                        name,
-                        format!(
-                            "unknown {} label {:?}; expected one of {}",
-                            axis.name(),
-                            label,
-                            axis.labels().join(", ")
-                        ),
-                    )
-                })?;
+                classes[i] = class_of(*axis, &raw, path, line, name)?;
             }
             Ok(Example {
                 text: text.to_string(),
@@ -252,18 +364,7 @@ pub fn parse_labeled(
             Err(e) => return Err(e),
         }
     }
-    if examples.is_empty() {
-        return Err(Error::EmptyData {
-            path: path.to_path_buf(),
-            message: format!("no usable rows ({} skipped)", skipped.len()),
-        });
-    }
-    Ok(LabeledData {
-        path: path.to_path_buf(),
-        examples,
-        sha256,
-        skipped,
-    })
+    finish(path, bytes, examples, skipped)
 }
 
 /// 1-based line numbers of byte offsets, for offsets that only grow.

@@ -9,12 +9,25 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
+use stance::dataset::OnError;
+use stance::records::{Record, RecordFormat, RecordReader};
 use stance::summary::SummaryBuilder;
 use stance::text::sentences;
 use stance::{Classifier, Prediction, Scratch};
 
 use super::Format;
-use super::output::{Row, RowWriter};
+use super::output::{Passthrough, Row, RowWriter};
+
+/// How input is structured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Plain text: documents split into sentences (or lines with --lines).
+    Text,
+    /// CSV with a header; --text-column names the text, other columns pass through.
+    Csv,
+    /// JSON Lines objects; --text-column names the text, other fields pass through.
+    Jsonl,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,9 +36,20 @@ pub struct Args {
     /// Read a file ("-" for standard input); repeatable.
     #[arg(long = "file", short = 'f', value_name = "PATH")]
     pub files: Vec<PathBuf>,
-    /// Treat each input line as one record instead of splitting documents into sentences.
+    /// Score each input line (or each csv/jsonl record's text) whole instead
+    /// of splitting it into sentences.
     #[arg(long)]
     pub lines: bool,
+    /// Input structure. With csv or jsonl every field but the text passes
+    /// through to each output row, in the record's order.
+    #[arg(long, value_enum, default_value = "text")]
+    pub input: InputFormat,
+    /// The csv column or jsonl field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_column: String,
+    /// Bad csv/jsonl records: fail, or skip them and report each on stderr.
+    #[arg(long, default_value = "fail", value_parser = ["fail", "skip"])]
+    pub on_error: String,
     /// Output format [default: table on a terminal, jsonl otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
@@ -38,8 +62,8 @@ pub struct Args {
     /// Scoring threads (0 = all cores).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
-    /// Print one summary per document (each argument, file or stdin) instead
-    /// of a row per sentence.
+    /// Print one summary per document (each argument, file, stdin, or
+    /// csv/jsonl record) instead of a row per sentence.
     #[arg(long)]
     pub summary: bool,
     /// Label an axis `uncertain` when its most probable class has a lower
@@ -94,6 +118,20 @@ pub fn run(args: Args) -> Result<()> {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    let structured = match args.input {
+        InputFormat::Text => None,
+        InputFormat::Csv => Some(RecordFormat::Csv),
+        InputFormat::Jsonl => Some(RecordFormat::Jsonl),
+    };
+    if structured.is_some() && !args.text.is_empty() {
+        use clap::CommandFactory;
+        super::Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--input csv|jsonl reads --file PATH or standard input, not text arguments",
+            )
+            .exit();
+    }
     let mut job = Job {
         model: &model,
         batch: Batch::default(),
@@ -110,20 +148,35 @@ pub fn run(args: Args) -> Result<()> {
         explain: args.explain,
         explanation: String::new(),
     };
+    let on_error = if args.on_error == "skip" {
+        OnError::Skip
+    } else {
+        OnError::Fail
+    };
+    let read = |job: &mut Job<_>, name: &str, input: &mut dyn Read| -> Result<()> {
+        match structured {
+            None => job.read_source(name, input, args.lossy),
+            Some(kind) => {
+                let reader =
+                    RecordReader::new(input, kind, name, &args.text_column, on_error, args.lossy)?;
+                job.read_records(name, reader)
+            }
+        }
+    };
     if args.text.is_empty() && args.files.is_empty() {
-        job.read_source("stdin", io::stdin().lock(), args.lossy)?;
+        read(&mut job, "stdin", &mut io::stdin().lock())?;
     }
     for (i, text) in args.text.iter().enumerate() {
         let name = format!("arg{}", i + 1);
-        job.read_source(&name, text.as_bytes(), args.lossy)?;
+        read(&mut job, &name, &mut text.as_bytes())?;
     }
     for path in &args.files {
         if path.as_os_str() == "-" {
-            job.read_source("stdin", io::stdin().lock(), args.lossy)?;
+            read(&mut job, "stdin", &mut io::stdin().lock())?;
         } else {
-            let file = std::fs::File::open(path)
+            let mut file = std::fs::File::open(path)
                 .with_context(|| format!("cannot open {}", path.display()))?;
-            job.read_source(&path.display().to_string(), file, args.lossy)?;
+            read(&mut job, &path.display().to_string(), &mut file)?;
         }
     }
     job.flush()?;
@@ -135,7 +188,9 @@ pub fn run(args: Args) -> Result<()> {
 struct Unit {
     source: usize,
     /// Line number in `--lines` mode.
-    record: Option<u64>,
+    line: Option<u64>,
+    /// Index of the csv/jsonl record in the batch.
+    record: Option<usize>,
     sentence: usize,
     /// Byte span in the document (or line).
     span: Range<usize>,
@@ -146,6 +201,8 @@ struct Unit {
 #[derive(Default)]
 struct Batch {
     sources: Vec<String>,
+    /// Structured input: the records whose sentences are in the batch.
+    records: Vec<Record>,
     text: String,
     units: Vec<Unit>,
 }
@@ -205,7 +262,7 @@ impl<W: Write> Job<'_, W> {
                 if line_complete {
                     let record = line.trim_end_matches(['\n', '\r']);
                     if !record.trim().is_empty() {
-                        self.push_unit(Some(line_no), 0, 0..record.len(), record)?;
+                        self.push_unit(Some(line_no), None, 0, 0..record.len(), record)?;
                     }
                 }
                 if !complete {
@@ -257,6 +314,60 @@ impl<W: Write> Job<'_, W> {
         Ok(())
     }
 
+    /// Scores csv/jsonl records: each record's text is a document (or one
+    /// unit with `--lines`); its other fields go to every row it yields.
+    fn read_records(&mut self, name: &str, mut reader: RecordReader<impl Read>) -> Result<()> {
+        self.batch.sources.push(name.to_string());
+        let mut record = Record::default();
+        while reader.next_into(&mut record)? {
+            self.batch.records.push(std::mem::take(&mut record));
+            let index = self.batch.records.len() - 1;
+            // The text moves out for segmenting and comes back before any flush reads it.
+            let text = std::mem::take(&mut self.batch.records[index].text);
+            if self.lines {
+                self.push_unit(None, Some(index), 0, 0..text.len(), &text)?;
+            } else {
+                for (i, span) in sentences(&text).enumerate() {
+                    let index = self.batch.records.len() - 1;
+                    self.push_unit(None, Some(index), i, span.clone(), &text[span])?;
+                }
+            }
+            let last = self.batch.records.len() - 1;
+            self.batch.records[last].text = text;
+            if self.summary.is_some() {
+                self.flush()?;
+                let builder = self
+                    .summary
+                    .replace(SummaryBuilder::default())
+                    .unwrap_or_default();
+                let record = &self.batch.records[self.batch.records.len() - 1];
+                let passthrough = Passthrough {
+                    line: record.line,
+                    fields: &record.fields,
+                };
+                match builder.finish() {
+                    Some(s) => self.writer.write_record_summary(name, &passthrough, &s)?,
+                    None => eprintln!(
+                        "stance: {name}: line {}: no sentences to summarise",
+                        record.line
+                    ),
+                }
+                self.batch.records.clear();
+            }
+        }
+        let skipped = reader.skipped();
+        if !skipped.is_empty() {
+            eprintln!(
+                "stance: warning: {name}: skipped {} bad records:",
+                skipped.len()
+            );
+            for row in skipped {
+                eprintln!("  {}", row.reason);
+            }
+        }
+        Ok(())
+    }
+
     fn push_paragraph(
         &mut self,
         paragraph: &str,
@@ -266,6 +377,7 @@ impl<W: Write> Job<'_, W> {
         for span in sentences(paragraph) {
             let text = &paragraph[span.clone()];
             self.push_unit(
+                None,
                 None,
                 *sentence_index,
                 base + span.start..base + span.end,
@@ -279,7 +391,8 @@ impl<W: Write> Job<'_, W> {
     /// Adds a unit of the current (last) source.
     fn push_unit(
         &mut self,
-        record: Option<u64>,
+        line: Option<u64>,
+        record: Option<usize>,
         sentence: usize,
         span: Range<usize>,
         text: &str,
@@ -289,6 +402,7 @@ impl<W: Write> Job<'_, W> {
         let source = self.batch.sources.len() - 1;
         self.batch.units.push(Unit {
             source,
+            line,
             record,
             sentence,
             span,
@@ -304,6 +418,7 @@ impl<W: Write> Job<'_, W> {
     fn flush(&mut self) -> Result<()> {
         let Batch {
             sources,
+            records,
             text,
             units,
         } = &mut self.batch;
@@ -323,7 +438,7 @@ impl<W: Write> Job<'_, W> {
             }
             self.id.clear();
             self.id.push_str(&sources[unit.source]);
-            if let Some(line) = unit.record {
+            if let Some(line) = unit.line {
                 use std::fmt::Write as _;
                 let _ = write!(self.id, ":{line}");
             }
@@ -334,6 +449,10 @@ impl<W: Write> Job<'_, W> {
             }
             self.writer.write(&Row {
                 id: &self.id,
+                record: unit.record.map(|i| Passthrough {
+                    line: records[i].line,
+                    fields: &records[i].fields,
+                }),
                 sentence: unit.sentence,
                 start: unit.span.start,
                 end: unit.span.end,
@@ -344,12 +463,17 @@ impl<W: Write> Job<'_, W> {
         }
         units.clear();
         text.clear();
-        // Keep the current source's name (now index 0): more of it may follow.
-        if let Some(last) = sources.pop() {
-            sources.clear();
-            sources.push(last);
-        }
+        // Keep the current source and record (now index 0): more of them may follow.
+        keep_last(sources);
+        keep_last(records);
         Ok(())
+    }
+}
+
+fn keep_last<T>(list: &mut Vec<T>) {
+    if let Some(last) = list.pop() {
+        list.clear();
+        list.push(last);
     }
 }
 

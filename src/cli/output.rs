@@ -4,14 +4,25 @@
 
 use std::io::{self, Write};
 
+use stance::records::{Field, FieldValue};
 use stance::summary::DocumentSummary;
 use stance::{Axis, Prediction};
 
 use super::Format;
 
+/// The fields of a csv/jsonl input record that pass through to its rows.
+pub struct Passthrough<'a> {
+    /// The line the record starts on.
+    pub line: u64,
+    pub fields: &'a [Field],
+}
+
 /// One scored sentence, ready to print.
 pub struct Row<'a> {
+    /// The source (and line) for plain-text input.
     pub id: &'a str,
+    /// The input record, for csv/jsonl input; replaces `id` in the output.
+    pub record: Option<Passthrough<'a>>,
     pub sentence: usize,
     pub start: usize,
     pub end: usize,
@@ -28,6 +39,57 @@ pub struct RowWriter<W: Write> {
     started: bool,
     /// Below this top probability an axis's label is printed as `uncertain`.
     min_confidence: f32,
+    /// Pass-through field names, fixed by the first record (csv output
+    /// needs one header for all rows).
+    columns: Vec<String>,
+}
+
+/// Output names a pass-through field may not take: it is written as
+/// `input_<name>` instead.
+const OWN_NAMES: &[&str] = &[
+    "line",
+    "sentence",
+    "start",
+    "end",
+    "text",
+    "hostility",
+    "hostility_score",
+    "p_hostile",
+    "p_neutral",
+    "p_friendly",
+    "diplomacy",
+    "openness_score",
+    "p_open",
+    "p_none",
+    "p_closed",
+    "explanation",
+    "sentences",
+    "mean_hostility",
+    "max_hostility",
+    "hostile_share",
+    "friendly_share",
+    "mean_openness",
+    "open_share",
+    "closed_share",
+    "most_hostile",
+    "most_open",
+];
+
+fn write_name(o: &mut impl Write, name: &str) -> io::Result<()> {
+    if OWN_NAMES.contains(&name) {
+        o.write_all(b"input_")?;
+    }
+    o.write_all(name.as_bytes())
+}
+
+fn json_field(o: &mut impl Write, field: &Field) -> io::Result<()> {
+    o.write_all(b"\"")?;
+    write_name(o, &field.name)?;
+    o.write_all(b"\":")?;
+    match &field.value {
+        FieldValue::Text(t) => json_str(o, t),
+        FieldValue::Json(raw) => o.write_all(raw.as_bytes()),
+    }
 }
 
 const SUMMARY_CSV_HEADER: &str = "id,sentences,mean_hostility,max_hostility,hostile_share,friendly_share,mean_openness,open_share,closed_share,most_hostile,most_open\n";
@@ -40,6 +102,51 @@ impl<W: Write> RowWriter<W> {
             format,
             started: false,
             min_confidence,
+            columns: Vec::new(),
+        }
+    }
+
+    /// Writes the header of csv output with pass-through columns.
+    fn csv_header(&mut self, record: &Passthrough, own: &str) -> io::Result<()> {
+        self.columns = record.fields.iter().map(|f| f.name.clone()).collect();
+        for name in &self.columns {
+            write_name(&mut self.out, name)?;
+            self.out.write_all(b",")?;
+        }
+        self.out.write_all(b"line,")?;
+        self.out.write_all(own.as_bytes())
+    }
+
+    /// Writes the pass-through cells of a csv row, in header order.
+    fn csv_cells(&mut self, source: &str, record: &Passthrough) -> io::Result<()> {
+        if let Some(extra) = record
+            .fields
+            .iter()
+            .find(|f| !self.columns.contains(&f.name))
+        {
+            return Err(io::Error::other(format!(
+                "{source}:{}: {}: the field is not in the first record; csv output \
+                 needs the fields of the first record in every record (use --format jsonl)",
+                record.line, extra.name
+            )));
+        }
+        for name in &self.columns {
+            if let Some(field) = record.fields.iter().find(|f| &f.name == name) {
+                csv_field(&mut self.out, field.value.as_str())?;
+            }
+            self.out.write_all(b",")?;
+        }
+        write!(self.out, "{},", record.line)
+    }
+
+    /// The table's id for a row: the record's `id` field, or its line.
+    fn table_id(&self, row_id: &str, record: Option<&Passthrough>) -> String {
+        match record {
+            None => truncate(row_id, 14).to_string(),
+            Some(r) => match r.fields.iter().find(|f| f.name == "id") {
+                Some(f) => truncate(f.value.as_str(), 14).to_string(),
+                None => format!("line {}", r.line),
+            },
         }
     }
 
@@ -55,14 +162,17 @@ impl<W: Write> RowWriter<W> {
     pub fn write(&mut self, row: &Row) -> io::Result<()> {
         if !self.started {
             self.started = true;
-            match self.format {
-                Format::Csv => self.out.write_all(CSV_HEADER.as_bytes())?,
-                Format::Table => writeln!(
+            match (self.format, &row.record) {
+                (Format::Csv, Some(record)) => {
+                    self.csv_header(record, &CSV_HEADER["id,".len()..])?
+                }
+                (Format::Csv, None) => self.out.write_all(CSV_HEADER.as_bytes())?,
+                (Format::Table, _) => writeln!(
                     self.out,
                     "{:<14} {:>3}  {:<9} {:>5}  {:<7} {:>6}  SENTENCE",
                     "ID", "#", "HOSTILITY", "SCORE", "DIPLO", "OPEN"
                 )?,
-                Format::Jsonl => {}
+                (Format::Jsonl, _) => {}
             }
         }
         match self.format {
@@ -88,44 +198,94 @@ impl<W: Write> RowWriter<W> {
                     o.write_all(SUMMARY_CSV_HEADER.as_bytes())?;
                 }
                 csv_field(o, id)?;
-                write!(o, ",{}", s.sentences)?;
-                for v in [
-                    s.mean_hostility,
-                    s.max_hostility,
-                    s.hostile_share,
-                    s.friendly_share,
-                    s.mean_openness,
-                    s.open_share,
-                    s.closed_share,
-                ] {
+                o.write_all(b",")?;
+                self.summary_csv_values(s)
+            }
+            Format::Table => self.summary_table(id, s),
+        }
+    }
+
+    /// The summary's csv cells after the id (or pass-through) cells.
+    fn summary_csv_values(&mut self, s: &DocumentSummary) -> io::Result<()> {
+        let o = &mut self.out;
+        write!(o, "{}", s.sentences)?;
+        for v in [
+            s.mean_hostility,
+            s.max_hostility,
+            s.hostile_share,
+            s.friendly_share,
+            s.mean_openness,
+            s.open_share,
+            s.closed_share,
+        ] {
+            o.write_all(b",")?;
+            fixed(o, v as f32)?;
+        }
+        o.write_all(b",")?;
+        csv_field(o, &s.most_hostile)?;
+        o.write_all(b",")?;
+        csv_field(o, &s.most_open)?;
+        o.write_all(b"\n")
+    }
+
+    fn summary_table(&mut self, id: &str, s: &DocumentSummary) -> io::Result<()> {
+        let o = &mut self.out;
+        writeln!(o, "{id}: {} sentences", s.sentences)?;
+        writeln!(
+            o,
+            "  hostility  mean {:.2}  max {:.2}  hostile {:.0}%  friendly {:.0}%",
+            s.mean_hostility,
+            s.max_hostility,
+            100.0 * s.hostile_share,
+            100.0 * s.friendly_share
+        )?;
+        writeln!(
+            o,
+            "  openness   mean {:+.2}  open {:.0}%  closed {:.0}%",
+            s.mean_openness,
+            100.0 * s.open_share,
+            100.0 * s.closed_share
+        )?;
+        writeln!(o, "  most hostile: {}", s.most_hostile)?;
+        writeln!(o, "  most open:    {}", s.most_open)
+    }
+
+    /// Writes one csv/jsonl record's summary, with its pass-through fields.
+    pub fn write_record_summary(
+        &mut self,
+        source: &str,
+        record: &Passthrough,
+        s: &DocumentSummary,
+    ) -> io::Result<()> {
+        let first = !self.started;
+        self.started = true;
+        match self.format {
+            Format::Jsonl => {
+                let o = &mut self.out;
+                o.write_all(b"{")?;
+                for field in record.fields {
+                    json_field(o, field)?;
                     o.write_all(b",")?;
-                    fixed(o, v as f32)?;
                 }
-                o.write_all(b",")?;
-                csv_field(o, &s.most_hostile)?;
-                o.write_all(b",")?;
-                csv_field(o, &s.most_open)?;
+                write!(o, "\"line\":{}", record.line)?;
+                let summary = serde_json::to_string(s).map_err(io::Error::other)?;
+                let members = summary.trim_start_matches('{');
+                if members != "}" {
+                    o.write_all(b",")?;
+                }
+                o.write_all(members.as_bytes())?;
                 o.write_all(b"\n")
             }
+            Format::Csv => {
+                if first {
+                    self.csv_header(record, &SUMMARY_CSV_HEADER["id,".len()..])?;
+                }
+                self.csv_cells(source, record)?;
+                self.summary_csv_values(s)
+            }
             Format::Table => {
-                writeln!(o, "{id}: {} sentences", s.sentences)?;
-                writeln!(
-                    o,
-                    "  hostility  mean {:.2}  max {:.2}  hostile {:.0}%  friendly {:.0}%",
-                    s.mean_hostility,
-                    s.max_hostility,
-                    100.0 * s.hostile_share,
-                    100.0 * s.friendly_share
-                )?;
-                writeln!(
-                    o,
-                    "  openness   mean {:+.2}  open {:.0}%  closed {:.0}%",
-                    s.mean_openness,
-                    100.0 * s.open_share,
-                    100.0 * s.closed_share
-                )?;
-                writeln!(o, "  most hostile: {}", s.most_hostile)?;
-                writeln!(o, "  most open:    {}", s.most_open)
+                let id = self.table_id("", Some(record));
+                self.summary_table(&id, s)
             }
         }
     }
@@ -137,8 +297,20 @@ impl<W: Write> RowWriter<W> {
     fn jsonl(&mut self, r: &Row) -> io::Result<()> {
         let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
         let o = &mut self.out;
-        o.write_all(b"{\"id\":")?;
-        json_str(o, r.id)?;
+        match &r.record {
+            None => {
+                o.write_all(b"{\"id\":")?;
+                json_str(o, r.id)?;
+            }
+            Some(record) => {
+                o.write_all(b"{")?;
+                for field in record.fields {
+                    json_field(o, field)?;
+                    o.write_all(b",")?;
+                }
+                write!(o, "\"line\":{}", record.line)?;
+            }
+        }
         write!(
             o,
             ",\"sentence\":{},\"start\":{},\"end\":{},\"text\":",
@@ -172,9 +344,15 @@ impl<W: Write> RowWriter<W> {
 
     fn csv(&mut self, r: &Row) -> io::Result<()> {
         let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
+        match &r.record {
+            None => {
+                csv_field(&mut self.out, r.id)?;
+                self.out.write_all(b",")?;
+            }
+            Some(record) => self.csv_cells(r.id, record)?,
+        }
         let o = &mut self.out;
-        csv_field(o, r.id)?;
-        write!(o, ",{},{},{},", r.sentence, r.start, r.end)?;
+        write!(o, "{},{},{},", r.sentence, r.start, r.end)?;
         csv_field(o, r.text)?;
         for (axis, label) in Axis::BOTH.into_iter().zip(labels) {
             write!(o, ",{label},")?;
@@ -194,10 +372,11 @@ impl<W: Write> RowWriter<W> {
             text.push('…');
         }
         let text = text.replace(['\n', '\r', '\t'], " ");
+        let id = self.table_id(r.id, r.record.as_ref());
         writeln!(
             self.out,
             "{:<14} {:>3}  {:<9} {:>5.2}  {:<7} {:>+6.2}  {}",
-            truncate(r.id, 14),
+            id,
             r.sentence,
             self.label(p, Axis::Hostility),
             p.hostility_score(),

@@ -18,11 +18,11 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn run(cmd: &mut Command) -> Output {
+pub fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().expect("binary runs")
 }
 
-fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+pub fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -39,11 +39,11 @@ fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     out
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 

@@ -10,4 +10,5 @@ mod records;
 mod segment;
 mod shipped;
 mod solver;
+mod structured;
 mod text;

@@ -60,9 +60,15 @@ fn jsonl_records_keep_members_in_order_and_values_verbatim() {
 #[test]
 fn bad_records_name_file_line_and_field() {
     let e = error("id,body\n1,hello\n", RecordFormat::Csv);
-    assert!(e.contains("in:1: text: no such column; the header has: id, body"), "{e}");
+    assert!(
+        e.contains("in:1: text: no such column; the header has: id, body"),
+        "{e}"
+    );
     let e = error("id,text\n1,ok\n2,ok,extra\n", RecordFormat::Csv);
-    assert!(e.contains("in:3: record: the row has 3 fields, the header has 2"), "{e}");
+    assert!(
+        e.contains("in:3: record: the row has 3 fields, the header has 2"),
+        "{e}"
+    );
     let e = error("id,text\n1,\" \"\n", RecordFormat::Csv);
     assert!(e.contains("in:2: text: empty text"), "{e}");
     let e = error("", RecordFormat::Csv);
@@ -70,9 +76,15 @@ fn bad_records_name_file_line_and_field() {
     let e = error("{\"text\":\"a\"}\n{\"text\": \"b\"\n", RecordFormat::Jsonl);
     assert!(e.contains("in:2: record: malformed JSON"), "{e}");
     let e = error("[1,2]\n", RecordFormat::Jsonl);
-    assert!(e.contains("in:1: record: a JSON Lines record must be a JSON object"), "{e}");
+    assert!(
+        e.contains("in:1: record: a JSON Lines record must be a JSON object"),
+        "{e}"
+    );
     let e = error("{\"id\":1,\"body\":\"x\"}\n", RecordFormat::Jsonl);
-    assert!(e.contains("in:1: text: no such field; the record has: id, body"), "{e}");
+    assert!(
+        e.contains("in:1: text: no such field; the record has: id, body"),
+        "{e}"
+    );
     let e = error("{\"text\":42}\n", RecordFormat::Jsonl);
     assert!(e.contains("in:1: text: not a JSON string: 42"), "{e}");
 }
@@ -80,27 +92,46 @@ fn bad_records_name_file_line_and_field() {
 #[test]
 fn invalid_utf8_is_an_error_or_replaced_with_lossy() {
     let input = b"id,text\n1,caf\xe9 talks\n";
-    let e = RecordReader::new(&input[..], RecordFormat::Csv, "in", "text", OnError::Fail, false)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap_err()
-        .to_string();
+    let e = RecordReader::new(
+        &input[..],
+        RecordFormat::Csv,
+        "in",
+        "text",
+        OnError::Fail,
+        false,
+    )
+    .unwrap()
+    .next()
+    .unwrap()
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("in:2: text: invalid UTF-8 at byte 3"), "{e}");
-    let rows: Vec<Record> =
-        RecordReader::new(&input[..], RecordFormat::Csv, "in", "text", OnError::Fail, true)
-            .unwrap()
-            .collect::<stance::Result<_>>()
-            .unwrap();
+    let rows: Vec<Record> = RecordReader::new(
+        &input[..],
+        RecordFormat::Csv,
+        "in",
+        "text",
+        OnError::Fail,
+        true,
+    )
+    .unwrap()
+    .collect::<stance::Result<_>>()
+    .unwrap();
     assert_eq!(rows[0].text, "caf\u{fffd} talks");
 }
 
 #[test]
 fn skip_mode_reports_every_bad_record_and_keeps_the_rest() {
     let input = "{\"text\":\"one\"}\nnot json\n{\"text\":\"\"}\n{\"text\":\"four\"}\n";
-    let mut reader =
-        RecordReader::new(input.as_bytes(), RecordFormat::Jsonl, "in", "text", OnError::Skip, false)
-            .unwrap();
+    let mut reader = RecordReader::new(
+        input.as_bytes(),
+        RecordFormat::Jsonl,
+        "in",
+        "text",
+        OnError::Skip,
+        false,
+    )
+    .unwrap();
     let texts: Vec<String> = reader.by_ref().map(|r| r.unwrap().text).collect();
     assert_eq!(texts, ["one", "four"]);
     let lines: Vec<u64> = reader.skipped().iter().map(|s| s.line).collect();
