@@ -44,6 +44,10 @@ pub enum Error {
         expected: &'static str,
     },
 
+    /// Drawing a chart failed.
+    #[error("chart: {0}")]
+    Chart(String),
+
     /// The optimiser failed.
     #[error("training failed: {0}")]
     Training(String),

@@ -13,11 +13,13 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod features;
+pub mod language;
 pub mod model;
 pub mod records;
 pub mod summary;
 pub mod text;
 pub mod train;
+pub mod trend;
 
 pub use error::{Error, Result};
 pub use features::{FeatureConfig, Featurizer, Scratch};

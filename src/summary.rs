@@ -17,6 +17,7 @@ pub struct SummaryBuilder {
     closed: usize,
     most_hostile: Option<(f32, String)>,
     most_open: Option<(f32, String)>,
+    unscored: usize,
 }
 
 /// The summary of one document.
@@ -32,6 +33,8 @@ pub struct DocumentSummary {
     pub closed_share: f64,
     pub most_hostile: String,
     pub most_open: String,
+    /// Sentences left unscored (not English); not in the figures above.
+    pub unscored: usize,
 }
 
 impl SummaryBuilder {
@@ -65,6 +68,11 @@ impl SummaryBuilder {
         }
     }
 
+    /// Counts a sentence that was not scored.
+    pub fn add_unscored(&mut self) {
+        self.unscored += 1;
+    }
+
     /// True when no sentence was added.
     pub fn is_empty(&self) -> bool {
         self.sentences == 0
@@ -89,6 +97,7 @@ impl SummaryBuilder {
             closed_share: self.closed as f64 / n,
             most_hostile,
             most_open,
+            unscored: self.unscored,
         })
     }
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use stance::dataset::OnError;
+use stance::language::{NotEnglish, detect as detect_language};
 use stance::records::{Record, RecordFormat, RecordReader};
 use stance::summary::SummaryBuilder;
 use stance::text::sentences;
@@ -70,6 +71,10 @@ pub struct Args {
     /// probability than this (0 to 1; scores and probabilities are kept).
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = probability)]
     pub min_confidence: f32,
+    /// Score text in any language (by default text that is most likely not
+    /// English is labeled `unscored`, with the reason).
+    #[arg(long)]
+    pub any_language: bool,
     /// Add to each JSON Lines row the features that pushed each label, with
     /// weight and contribution (needs --format jsonl).
     #[arg(long)]
@@ -118,6 +123,10 @@ pub fn run(args: Args) -> Result<()> {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
+    // Colour for a terminal; NO_COLOR turns it off, CLICOLOR_FORCE on.
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let force = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    let color = format == Format::Table && !no_color && (stdout.is_terminal() || force);
     let structured = match args.input {
         InputFormat::Text => None,
         InputFormat::Csv => Some(RecordFormat::Csv),
@@ -137,11 +146,13 @@ pub fn run(args: Args) -> Result<()> {
         batch: Batch::default(),
         scratches: (0..threads).map(|_| Scratch::default()).collect(),
         predictions: Vec::new(),
+        check_language: !args.any_language,
         writer: RowWriter::new(
             io::BufWriter::with_capacity(1 << 16, stdout.lock()),
             format,
             args.min_confidence,
-        ),
+        )
+        .with_color(color),
         id: String::new(),
         lines: args.lines,
         summary: args.summary.then(SummaryBuilder::default),
@@ -163,21 +174,40 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     };
+    // A progress bar on a terminal's stderr, unless the rows go to that terminal.
+    let show_progress = !io::stdout().is_terminal();
+    let bar = |path: &std::path::Path| {
+        if show_progress {
+            super::progress::Bar::for_file(path, "classifying")
+        } else {
+            super::progress::Bar::hidden()
+        }
+    };
+    let stdin = std::path::Path::new("/dev/stdin");
     if args.text.is_empty() && args.files.is_empty() {
-        read(&mut job, "stdin", &mut io::stdin().lock())?;
+        let progress = bar(stdin);
+        read(
+            &mut job,
+            "stdin",
+            &mut progress.wrap(Box::new(io::stdin().lock())),
+        )?;
+        progress.finish();
     }
     for (i, text) in args.text.iter().enumerate() {
         let name = format!("arg{}", i + 1);
         read(&mut job, &name, &mut text.as_bytes())?;
     }
     for path in &args.files {
-        if path.as_os_str() == "-" {
-            read(&mut job, "stdin", &mut io::stdin().lock())?;
+        let (name, input): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+            ("stdin".into(), Box::new(io::stdin().lock()))
         } else {
-            let mut file = std::fs::File::open(path)
+            let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot open {}", path.display()))?;
-            read(&mut job, &path.display().to_string(), &mut file)?;
-        }
+            (path.display().to_string(), Box::new(file))
+        };
+        let progress = bar(if path.as_os_str() == "-" { stdin } else { path });
+        read(&mut job, &name, &mut progress.wrap(input))?;
+        progress.finish();
     }
     job.flush()?;
     job.writer.finish()?;
@@ -211,7 +241,9 @@ struct Job<'m, W: Write> {
     model: &'m Classifier,
     batch: Batch,
     scratches: Vec<Scratch>,
-    predictions: Vec<Prediction>,
+    /// A prediction per unit, or why the unit was not scored.
+    predictions: Vec<Scored>,
+    check_language: bool,
     writer: RowWriter<W>,
     id: String,
     lines: bool,
@@ -423,17 +455,22 @@ impl<W: Write> Job<'_, W> {
             units,
         } = &mut self.batch;
         self.predictions.clear();
-        self.predictions.resize(units.len(), Prediction::default());
+        self.predictions
+            .resize(units.len(), Ok(Prediction::default()));
         score_parallel(
             self.model,
+            self.check_language,
             text,
             units,
             &mut self.scratches,
             &mut self.predictions,
         );
-        for (unit, prediction) in units.iter().zip(&self.predictions) {
+        for (unit, scored) in units.iter().zip(&self.predictions) {
             if let Some(builder) = self.summary.as_mut() {
-                builder.add(&text[unit.text.clone()], prediction);
+                match scored {
+                    Ok(prediction) => builder.add(&text[unit.text.clone()], prediction),
+                    Err(_) => builder.add_unscored(),
+                }
                 continue;
             }
             self.id.clear();
@@ -443,7 +480,7 @@ impl<W: Write> Job<'_, W> {
                 let _ = write!(self.id, ":{line}");
             }
             let sentence = &text[unit.text.clone()];
-            if self.explain {
+            if self.explain && scored.is_ok() {
                 let axes = stance::explain::explain(self.model, sentence, &mut self.scratches[0]);
                 self.explanation = stance::explain::summary_json(&axes, 5).to_string();
             }
@@ -457,8 +494,8 @@ impl<W: Write> Job<'_, W> {
                 start: unit.span.start,
                 end: unit.span.end,
                 text: sentence,
-                prediction,
-                explanation: self.explain.then_some(self.explanation.as_str()),
+                scored: scored.as_ref().map_err(|reason| *reason),
+                explanation: (self.explain && scored.is_ok()).then_some(self.explanation.as_str()),
             })?;
         }
         units.clear();
@@ -477,16 +514,20 @@ fn keep_last<T>(list: &mut Vec<T>) {
     }
 }
 
+/// A unit's prediction, or why it was left unscored.
+type Scored = std::result::Result<Prediction, NotEnglish>;
+
 fn score_parallel(
     model: &Classifier,
+    check_language: bool,
     text: &str,
     units: &[Unit],
     scratches: &mut [Scratch],
-    out: &mut [Prediction],
+    out: &mut [Scored],
 ) {
     let threads = scratches.len().min(units.len().div_ceil(1024)).max(1);
     if threads == 1 {
-        score(model, text, units, &mut scratches[0], out);
+        score(model, check_language, text, units, &mut scratches[0], out);
         return;
     }
     let per = units.len().div_ceil(threads);
@@ -496,20 +537,25 @@ fn score_parallel(
             .zip(out.chunks_mut(per))
             .zip(scratches.iter_mut())
         {
-            s.spawn(move || score(model, text, units, scratch, out));
+            s.spawn(move || score(model, check_language, text, units, scratch, out));
         }
     });
 }
 
 fn score(
     model: &Classifier,
+    check_language: bool,
     text: &str,
     units: &[Unit],
     scratch: &mut Scratch,
-    out: &mut [Prediction],
+    out: &mut [Scored],
 ) {
     for (unit, slot) in units.iter().zip(out) {
-        *slot = model.predict(&text[unit.text.clone()], scratch);
+        let sentence = &text[unit.text.clone()];
+        *slot = match check_language.then(|| detect_language(sentence)).flatten() {
+            Some(reason) => Err(reason),
+            None => Ok(model.predict(sentence, scratch)),
+        };
     }
 }
 

@@ -33,12 +33,15 @@ pub fn run(args: Args) -> Result<()> {
     let data = read_labeled(&args.data, &columns, OnError::Fail)?;
     let mut tallies = Axis::BOTH.map(AxisTally::new);
     let mut scratch = Scratch::default();
+    let progress = super::progress::Bar::steps(data.examples.len() as u64, "scoring");
     for example in &data.examples {
+        progress.inc(1);
         let p = model.predict(&example.text, &mut scratch);
         for (tally, axis) in tallies.iter_mut().zip(Axis::BOTH) {
             tally.add(example.class(axis), p.probs(axis).map(f64::from));
         }
     }
+    progress.finish();
     let metrics = tallies.map(|t| t.finish());
     let mut out = io::stdout().lock();
     if args.errors > 0 {

@@ -7,7 +7,9 @@ mod classify;
 mod eval;
 mod explain;
 mod output;
+mod progress;
 mod train;
+mod trend;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ enum Command {
     Explain(explain::Args),
     /// Measure inference speed, latency, load time and peak memory.
     Bench(bench::Args),
+    /// Gather scores of dated records per period and group; table, csv, json, SVG chart.
+    Trend(trend::Args),
 }
 
 /// Output format of tables of results.
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Trend(args) => trend::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use stance::language::NotEnglish;
 use stance::records::{Field, FieldValue};
 use stance::summary::DocumentSummary;
 use stance::{Axis, Prediction};
@@ -27,7 +28,8 @@ pub struct Row<'a> {
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
-    pub prediction: &'a Prediction,
+    /// The prediction, or why the sentence was not scored.
+    pub scored: Result<&'a Prediction, NotEnglish>,
     /// JSON added to a jsonl row as `"explanation"` (with `--explain`).
     pub explanation: Option<&'a str>,
 }
@@ -39,6 +41,8 @@ pub struct RowWriter<W: Write> {
     started: bool,
     /// Below this top probability an axis's label is printed as `uncertain`.
     min_confidence: f32,
+    /// Colour the table's labels.
+    color: bool,
     /// Pass-through field names, fixed by the first record (csv output
     /// needs one header for all rows).
     columns: Vec<String>,
@@ -92,8 +96,8 @@ fn json_field(o: &mut impl Write, field: &Field) -> io::Result<()> {
     }
 }
 
-const SUMMARY_CSV_HEADER: &str = "id,sentences,mean_hostility,max_hostility,hostile_share,friendly_share,mean_openness,open_share,closed_share,most_hostile,most_open\n";
-const CSV_HEADER: &str = "id,sentence,start,end,text,hostility,hostility_score,p_hostile,p_neutral,p_friendly,diplomacy,openness_score,p_open,p_none,p_closed\n";
+const SUMMARY_CSV_HEADER: &str = "id,sentences,mean_hostility,max_hostility,hostile_share,friendly_share,mean_openness,open_share,closed_share,most_hostile,most_open,unscored\n";
+const CSV_HEADER: &str = "id,sentence,start,end,text,hostility,hostility_score,p_hostile,p_neutral,p_friendly,diplomacy,openness_score,p_open,p_none,p_closed,unscored\n";
 
 impl<W: Write> RowWriter<W> {
     pub fn new(out: W, format: Format, min_confidence: f32) -> Self {
@@ -102,8 +106,15 @@ impl<W: Write> RowWriter<W> {
             format,
             started: false,
             min_confidence,
+            color: false,
             columns: Vec::new(),
         }
+    }
+
+    /// Colours the table's labels (for a terminal).
+    pub fn with_color(mut self, color: bool) -> Self {
+        self.color = color;
+        self
     }
 
     /// Writes the header of csv output with pass-through columns.
@@ -169,7 +180,7 @@ impl<W: Write> RowWriter<W> {
                 (Format::Csv, None) => self.out.write_all(CSV_HEADER.as_bytes())?,
                 (Format::Table, _) => writeln!(
                     self.out,
-                    "{:<14} {:>3}  {:<9} {:>5}  {:<7} {:>6}  SENTENCE",
+                    "{:<14} {:>3}  {:<9} {:>5}  {:<9} {:>6}  SENTENCE",
                     "ID", "#", "HOSTILITY", "SCORE", "DIPLO", "OPEN"
                 )?,
                 (Format::Jsonl, _) => {}
@@ -225,7 +236,7 @@ impl<W: Write> RowWriter<W> {
         csv_field(o, &s.most_hostile)?;
         o.write_all(b",")?;
         csv_field(o, &s.most_open)?;
-        o.write_all(b"\n")
+        writeln!(o, ",{}", s.unscored)
     }
 
     fn summary_table(&mut self, id: &str, s: &DocumentSummary) -> io::Result<()> {
@@ -247,7 +258,11 @@ impl<W: Write> RowWriter<W> {
             100.0 * s.closed_share
         )?;
         writeln!(o, "  most hostile: {}", s.most_hostile)?;
-        writeln!(o, "  most open:    {}", s.most_open)
+        writeln!(o, "  most open:    {}", s.most_open)?;
+        if s.unscored > 0 {
+            writeln!(o, "  unscored:     {} sentences (not English)", s.unscored)?;
+        }
+        Ok(())
     }
 
     /// Writes one csv/jsonl record's summary, with its pass-through fields.
@@ -294,8 +309,16 @@ impl<W: Write> RowWriter<W> {
         self.out.flush()
     }
 
+    /// Labels per axis: the model's, `uncertain`, or `unscored`.
+    fn labels(&self, r: &Row) -> [&'static str; 2] {
+        match r.scored {
+            Ok(p) => Axis::BOTH.map(|axis| self.label(p, axis)),
+            Err(_) => ["unscored"; 2],
+        }
+    }
+
     fn jsonl(&mut self, r: &Row) -> io::Result<()> {
-        let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
+        let labels = self.labels(r);
         let o = &mut self.out;
         match &r.record {
             None => {
@@ -319,14 +342,13 @@ impl<W: Write> RowWriter<W> {
         json_str(o, r.text)?;
         for (axis, label) in Axis::BOTH.into_iter().zip(labels) {
             write!(o, ",\"{}\":{{\"label\":\"{label}\",\"score\":", axis.name())?;
-            fixed(o, r.prediction.score(axis))?;
+            let Ok(p) = r.scored else {
+                o.write_all(b"null,\"probs\":null}")?;
+                continue;
+            };
+            fixed(o, p.score(axis))?;
             o.write_all(b",\"probs\":{")?;
-            for (k, (label, p)) in axis
-                .labels()
-                .iter()
-                .zip(r.prediction.probs(axis))
-                .enumerate()
-            {
+            for (k, (label, p)) in axis.labels().iter().zip(p.probs(axis)).enumerate() {
                 if k > 0 {
                     o.write_all(b",")?;
                 }
@@ -334,6 +356,10 @@ impl<W: Write> RowWriter<W> {
                 fixed(o, p)?;
             }
             o.write_all(b"}}")?;
+        }
+        if let Err(reason) = r.scored {
+            o.write_all(b",\"unscored\":")?;
+            json_str(o, &reason.to_string())?;
         }
         if let Some(explanation) = r.explanation {
             o.write_all(b",\"explanation\":")?;
@@ -343,7 +369,7 @@ impl<W: Write> RowWriter<W> {
     }
 
     fn csv(&mut self, r: &Row) -> io::Result<()> {
-        let labels = Axis::BOTH.map(|axis| self.label(r.prediction, axis));
+        let labels = self.labels(r);
         match &r.record {
             None => {
                 csv_field(&mut self.out, r.id)?;
@@ -356,34 +382,71 @@ impl<W: Write> RowWriter<W> {
         csv_field(o, r.text)?;
         for (axis, label) in Axis::BOTH.into_iter().zip(labels) {
             write!(o, ",{label},")?;
-            fixed(o, r.prediction.score(axis))?;
-            for p in r.prediction.probs(axis) {
-                o.write_all(b",")?;
-                fixed(o, p)?;
+            match r.scored {
+                Ok(p) => {
+                    fixed(o, p.score(axis))?;
+                    for p in p.probs(axis) {
+                        o.write_all(b",")?;
+                        fixed(o, p)?;
+                    }
+                }
+                Err(_) => o.write_all(b",,,")?,
             }
+        }
+        o.write_all(b",")?;
+        if let Err(reason) = r.scored {
+            csv_field(o, &reason.to_string())?;
         }
         o.write_all(b"\n")
     }
 
     fn table(&mut self, r: &Row) -> io::Result<()> {
-        let p = r.prediction;
         let mut text: String = r.text.chars().take(90).collect();
         if text.len() < r.text.len() {
             text.push('…');
         }
         let text = text.replace(['\n', '\r', '\t'], " ");
         let id = self.table_id(r.id, r.record.as_ref());
+        let [hostility, diplomacy] = self.labels(r);
+        let (hostility_score, openness_score) = match r.scored {
+            Ok(p) => (
+                format!("{:>5.2}", p.hostility_score()),
+                // Rounded first, so a tiny negative score prints as +0.00.
+                format!(
+                    "{:>+6.2}",
+                    (p.openness_score() * 100.0).round() / 100.0 + 0.0
+                ),
+            ),
+            Err(_) => (format!("{:>5}", "-"), format!("{:>6}", "-")),
+        };
+        let text = match r.scored {
+            Ok(_) => text,
+            Err(reason) => format!("{text}  ({reason})"),
+        };
         writeln!(
             self.out,
-            "{:<14} {:>3}  {:<9} {:>5.2}  {:<7} {:>+6.2}  {}",
+            "{:<14} {:>3}  {} {}  {} {}  {}",
             id,
             r.sentence,
-            self.label(p, Axis::Hostility),
-            p.hostility_score(),
-            self.label(p, Axis::Diplomacy),
-            p.openness_score(),
+            self.paint(&format!("{hostility:<9}"), hostility),
+            hostility_score,
+            self.paint(&format!("{diplomacy:<9}"), diplomacy),
+            openness_score,
             text
         )
+    }
+
+    /// A label cell in colour when writing to a terminal: red for hostile
+    /// and closed, green for friendly and open, dim for labels without a verdict.
+    fn paint(&self, cell: &str, label: &str) -> String {
+        let code = match label {
+            _ if !self.color => return cell.to_string(),
+            "hostile" | "closed" => "31",
+            "friendly" | "open" => "32",
+            "uncertain" | "unscored" => "2",
+            _ => return cell.to_string(),
+        };
+        format!("\x1b[{code}m{cell}\x1b[0m")
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
 use stance::dataset::{OnError, read_labeled};
-use stance::train::{ClassWeighting, TrainSettings, train};
+use stance::train::{ClassWeighting, TrainSettings};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -89,7 +89,12 @@ pub fn run(args: Args) -> Result<()> {
         ..TrainSettings::default()
     };
     let start = std::time::Instant::now();
-    let model = train(&data, settings)?;
+    let progress = super::progress::Bar::steps(
+        stance::train::fit_count(&settings) as u64,
+        "fitting (cross-validation, then all rows)",
+    );
+    let model = stance::train::train_with_progress(&data, settings, &|| progress.inc(1))?;
+    progress.finish();
     let meta = model.metadata()?;
     stance::model::format::save(&model, &args.out)?;
     let mut out = std::io::stdout().lock();

@@ -172,6 +172,22 @@ pub fn design(featurizer: &Featurizer, texts: &[&str], min_count: u32) -> Design
 
 /// Trains a classifier on labeled data.
 pub fn train(data: &LabeledData, settings: TrainSettings) -> Result<Classifier> {
+    train_with_progress(data, settings, &|| {})
+}
+
+/// The number of model fits [`train`] runs: per axis, one per alpha and
+/// fold, and a final fit on all rows.
+pub fn fit_count(settings: &TrainSettings) -> usize {
+    Axis::BOTH.len() * (settings.alphas.len() * settings.folds + 1)
+}
+
+/// [`train`], calling `fitted` after each of its [`fit_count`] fits (from
+/// worker threads), for a progress display.
+pub fn train_with_progress(
+    data: &LabeledData,
+    settings: TrainSettings,
+    fitted: &(dyn Fn() + Sync),
+) -> Result<Classifier> {
     let settings = settings.validate()?;
     let featurizer = Featurizer::new(settings.features)?;
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
@@ -197,7 +213,8 @@ pub fn train(data: &LabeledData, settings: TrainSettings) -> Result<Classifier> 
     let mut axes = Vec::new();
     for (a, axis) in Axis::BOTH.into_iter().enumerate() {
         let targets: Vec<usize> = data.examples.iter().map(|e| e.class(axis)).collect();
-        let (trained, params) = pool.install(|| fit_axis(axis, &design.x, &targets, &settings))?;
+        let (trained, params) =
+            pool.install(|| fit_axis(axis, &design.x, &targets, &settings, fitted))?;
         let k = CLASSES;
         for (col, &b) in design.column_buckets.iter().enumerate() {
             for c in 0..k {
@@ -245,6 +262,7 @@ fn fit_axis(
     x: &SparseRows,
     targets: &[usize],
     settings: &TrainSettings,
+    fitted: &(dyn Fn() + Sync),
 ) -> Result<(AxisTraining, SoftmaxParams)> {
     let n = targets.len();
     let mut class_counts = [0usize; CLASSES];
@@ -282,6 +300,7 @@ fn fit_axis(
                 alpha: settings.alphas[a],
             };
             let params = solver::fit(&problem, solver)?;
+            fitted();
             let mut z = [0.0; CLASSES];
             Ok((0..n)
                 .filter(|&i| folds[i] == f)
@@ -330,6 +349,7 @@ fn fit_axis(
         },
         solver,
     )?;
+    fitted();
     Ok((
         AxisTraining {
             axis,

@@ -282,3 +282,85 @@ fn a_malformed_json_line_stops_training_before_anything_is_written() {
     assert!(stderr(&o).contains("skipped 1 bad rows"), "{}", stderr(&o));
     assert!(model.exists());
 }
+
+#[test]
+fn text_in_another_language_is_unscored_with_the_reason() {
+    let doc = "We welcome the talks. Le gouvernement rejette ces accusations et reste ouvert au dialogue.";
+    let o = run(stance().args(["classify", "--format", "jsonl", doc]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = jsonl(&stdout(&o));
+    assert_eq!(rows[0]["hostility"]["label"], "friendly");
+    assert_eq!(rows[1]["hostility"]["label"], "unscored");
+    assert_eq!(rows[1]["diplomacy"]["score"], Value::Null);
+    assert_eq!(
+        rows[1]["unscored"],
+        "not English: the function words are French"
+    );
+    assert!(rows[0].get("unscored").is_none());
+    let o = run(stance().args(["classify", "--format", "csv", doc]));
+    let last = stdout(&o).lines().last().unwrap().to_string();
+    assert!(
+        last.ends_with(",unscored,,,,,unscored,,,,,not English: the function words are French"),
+        "{last}"
+    );
+    let o = run(stance().args(["classify", "--format", "jsonl", "--any-language", doc]));
+    let rows = jsonl(&stdout(&o));
+    assert_ne!(rows[1]["hostility"]["label"], "unscored");
+    let o = run(stance().args(["classify", "--format", "jsonl", "--summary", doc]));
+    let summary = &jsonl(&stdout(&o))[0];
+    assert_eq!(
+        (&summary["sentences"], &summary["unscored"]),
+        (&Value::from(1), &Value::from(1))
+    );
+}
+
+#[test]
+fn table_labels_are_coloured_only_for_a_terminal_and_never_with_no_color() {
+    let text = "They are liars and thugs. We welcome the talks.";
+    let plain = run(stance().args(["classify", "--format", "table", text]));
+    assert!(
+        !stdout(&plain).contains('\u{1b}'),
+        "not a terminal: no colour"
+    );
+    let forced = run(stance()
+        .args(["classify", "--format", "table", text])
+        .env("CLICOLOR_FORCE", "1"));
+    let out = stdout(&forced);
+    assert!(out.contains("\u{1b}[31mhostile"), "{out}");
+    assert!(out.contains("\u{1b}[32mfriendly"), "{out}");
+    let no_color = run(stance()
+        .args(["classify", "--format", "table", text])
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1"));
+    assert!(!stdout(&no_color).contains('\u{1b}'));
+    // Stripped of colour, the rows are the same text.
+    let stripped = out
+        .replace("\u{1b}[31m", "")
+        .replace("\u{1b}[32m", "")
+        .replace("\u{1b}[0m", "");
+    assert_eq!(stripped, stdout(&plain));
+}
+
+#[test]
+fn progress_bars_show_on_a_terminal_and_nowhere_else() {
+    let data = crate::cli::data("small.csv");
+    let o = run(stance().args(["eval", "--data"]).arg(&data));
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "", "stderr is not a terminal: silent");
+    // `script` runs the command on a pseudo-terminal (util-linux; skip where absent).
+    let Ok(script) = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+    else {
+        return;
+    };
+    assert!(script.status.success());
+    let command = format!(
+        "{} eval --data {} > /dev/null",
+        env!("CARGO_BIN_EXE_stance"),
+        data.display()
+    );
+    let o = run(std::process::Command::new("script").args(["-qec", &command, "/dev/null"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("scoring ["), "{:?}", stdout(&o));
+}
