@@ -22,9 +22,19 @@ pub struct Args {
     /// Passes over the corpus per measurement (the best is reported).
     #[arg(long, default_value_t = 3)]
     pub passes: usize,
+    /// Write the built-in corpus (one sentence per line) to PATH and exit,
+    /// so other tools can be measured on the same text.
+    #[arg(long, value_name = "PATH")]
+    pub write_corpus: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(path) = &args.write_corpus {
+        let mut text = stance::corpus::synthetic(100_000).join("\n");
+        text.push('\n');
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(());
+    }
     let start = Instant::now();
     let model = super::load_model(args.model.as_ref())?;
     let load = start.elapsed();

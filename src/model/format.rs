@@ -119,7 +119,27 @@ pub fn from_bytes(bytes: &[u8], origin: &str) -> Result<Classifier> {
     })
 }
 
+/// Decodes a model file that has no weight rows, with `table` as its dense
+/// weight table (the embedded model: see `build.rs`).
+pub(crate) fn from_head_and_table(
+    head: &[u8],
+    table: &'static [f32],
+    origin: &str,
+) -> Result<Classifier> {
+    decode_with(head, Some(table)).map_err(|problem| Error::Model {
+        origin: origin.to_string(),
+        problem,
+    })
+}
+
 fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
+    decode_with(bytes, None)
+}
+
+fn decode_with(
+    bytes: &[u8],
+    dense: Option<&'static [f32]>,
+) -> std::result::Result<Classifier, ModelProblem> {
     if bytes.len() >= MAGIC.len() && &bytes[..MAGIC.len()] != MAGIC {
         return Err(ModelProblem::BadMagic);
     }
@@ -201,6 +221,43 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
             "temperatures {temperature:?} must be positive"
         )));
     }
+    let table = match dense {
+        Some(table) => {
+            if rows != 0 || table.len() != (1usize << bits) * ROW {
+                return Err(ModelProblem::SizeMismatch {
+                    expected: (1usize << bits) * ROW,
+                    found: table.len(),
+                });
+            }
+            std::borrow::Cow::Borrowed(table)
+        }
+        None => std::borrow::Cow::Owned(dense_table(bytes, rows_at, rows, bits)?),
+    };
+    if bias.iter().any(|w| !w.is_finite()) {
+        return Err(ModelProblem::BadMetadata("a bias is not finite".into()));
+    }
+    let config = FeatureConfig {
+        bits,
+        max_ngram,
+        cues: flags & FLAG_CUES != 0,
+        negation: flags & FLAG_NEGATION != 0,
+    };
+    let weights = Weights {
+        table,
+        bias,
+        temperature,
+    };
+    Classifier::from_parts(config, weights, meta.to_string())
+        .map_err(|e| ModelProblem::BadMetadata(e.to_string()))
+}
+
+/// The stored rows spread into a dense table.
+fn dense_table(
+    bytes: &[u8],
+    rows_at: usize,
+    rows: usize,
+    bits: u8,
+) -> std::result::Result<Vec<f32>, ModelProblem> {
     // Every size is checked against the file above, so this allocation is
     // bounded by the header's validated `bits`, never by a raw length field.
     let mut table = vec![0f32; (1usize << bits) * ROW];
@@ -226,22 +283,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<Classifier, ModelProblem> {
             )));
         }
     }
-    if bias.iter().any(|w| !w.is_finite()) {
-        return Err(ModelProblem::BadMetadata("a bias is not finite".into()));
-    }
-    let config = FeatureConfig {
-        bits,
-        max_ngram,
-        cues: flags & FLAG_CUES != 0,
-        negation: flags & FLAG_NEGATION != 0,
-    };
-    let weights = Weights {
-        table,
-        bias,
-        temperature,
-    };
-    Classifier::from_parts(config, weights, meta.to_string())
-        .map_err(|e| ModelProblem::BadMetadata(e.to_string()))
+    Ok(table)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {

@@ -7,6 +7,8 @@
 
 pub mod format;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -119,8 +121,9 @@ pub fn argmax(v: &[f32; 3]) -> usize {
 /// The learned numbers of a model.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Weights {
-    /// `2^bits` rows of [`ROW`] floats.
-    pub table: Vec<f32>,
+    /// `2^bits` rows of [`ROW`] floats: owned, or the embedded model's
+    /// table read in place.
+    pub table: Cow<'static, [f32]>,
     /// Intercepts, in row order.
     pub bias: [f32; ROW],
     /// Calibration temperature per axis (logits are divided by it).
@@ -254,17 +257,25 @@ fn softmax(logits: &[f32; ROW], axis: Axis, temperature: f32) -> [f32; 3] {
     [e[0] / s, e[1] / s, e[2] / s]
 }
 
-/// The model file embedded at build time (`models/stance.model`), empty if
-/// the build had none.
-pub static EMBEDDED_MODEL: &[u8] = include_bytes!(env!("STANCE_EMBEDDED_MODEL"));
+/// The embedded model (`models/stance.model` at build time) without its
+/// weight rows; empty if the build had no model. See `build.rs`.
+pub static EMBEDDED_HEAD: &[u8] = include_bytes!(env!("STANCE_EMBEDDED_HEAD"));
 
-/// Loads the embedded model.
+#[repr(C, align(64))]
+struct Aligned<T: ?Sized>(T);
+
+/// The embedded model's weight table, dense, in native byte order.
+static EMBEDDED_TABLE: &Aligned<[u8]> = &Aligned(*include_bytes!(env!("STANCE_EMBEDDED_TABLE")));
+
+/// Loads the embedded model. Its weight table is used where it lies in the
+/// executable, so loading reads only the head (a few kilobytes).
 pub fn embedded() -> Result<Classifier> {
-    if EMBEDDED_MODEL.is_empty() {
+    if EMBEDDED_HEAD.is_empty() {
         return Err(crate::Error::Model {
             origin: "embedded".into(),
             problem: crate::error::ModelProblem::NotEmbedded,
         });
     }
-    format::from_bytes(EMBEDDED_MODEL, "embedded")
+    let table: &'static [f32] = bytemuck::cast_slice(&EMBEDDED_TABLE.0);
+    format::from_head_and_table(EMBEDDED_HEAD, table, "embedded")
 }

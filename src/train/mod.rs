@@ -245,7 +245,7 @@ pub fn train_with_progress(
     Classifier::new(
         settings.features,
         Weights {
-            table,
+            table: table.into(),
             bias,
             temperature,
         },

@@ -142,7 +142,7 @@ fn rejects_dimensions_that_do_not_match_the_file() {
         let mut table = vec![0f32; config.buckets() * 6];
         table[2000 * 6] = 1.0;
         let weights = Weights {
-            table,
+            table: table.into(),
             bias: [0.0; 6],
             temperature: [1.0, 1.0],
         };
