@@ -392,14 +392,19 @@ impl<'a> LineCounter<'a> {
             offset += 1;
         }
         if offset > self.at {
-            self.line += self.bytes[self.at..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
+            self.line += (self.at..offset)
+                .filter(|&i| is_line_break(self.bytes, i))
                 .count() as u64;
             self.at = offset;
         }
         self.line
     }
+}
+
+/// A line ends at `\n`, and at a `\r` not followed by `\n` (old Mac line
+/// ends, which the csv parser also takes as record ends).
+fn is_line_break(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 fn csv_error(path: &Path, e: &csv::Error, field: &str) -> Error {

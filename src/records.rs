@@ -558,8 +558,10 @@ impl BreakLog {
                 if leading_break {
                     offset += 1;
                 }
-                self.line += u64::from(byte == b'\n');
                 self.marks.pop_front();
+                // `\n` ends a line; so does a `\r` not followed by `\n`.
+                let crlf = self.marks.front() == Some(&(at + 1, b'\n'));
+                self.line += u64::from(byte == b'\n' || (byte == b'\r' && !crlf));
             } else {
                 break;
             }

@@ -39,6 +39,16 @@ const HEADER: usize = 24;
 const ROW_BYTES: usize = 4 + ROW * 4;
 const CHECKSUM: usize = 4;
 const LABELS: &str = "hostile,neutral,friendly;open,none,closed";
+/// Bounds on weights and temperatures. Trained values are far inside them
+/// (weights below 100, temperatures near 1); past them a sum of a few
+/// thousand features could overflow f32 and turn probabilities into NaN.
+pub const MAX_WEIGHT: f32 = 1e4;
+const TEMPERATURES: std::ops::RangeInclusive<f32> = 0.01..=100.0;
+
+fn weight_ok(w: f32) -> bool {
+    w.abs() <= MAX_WEIGHT
+}
+
 const FLAG_CUES: u8 = 1;
 const FLAG_NEGATION: u8 = 2;
 
@@ -216,9 +226,9 @@ fn decode_with(
     let floats_at = meta_start + meta_len;
     let bias: [f32; ROW] = std::array::from_fn(|k| f32_at(floats_at + 4 * k));
     let temperature: [f32; 2] = std::array::from_fn(|k| f32_at(floats_at + 4 * (ROW + k)));
-    if temperature.iter().any(|t| !(t.is_finite() && *t > 0.0)) {
+    if temperature.iter().any(|t| !TEMPERATURES.contains(t)) {
         return Err(ModelProblem::BadMetadata(format!(
-            "temperatures {temperature:?} must be positive"
+            "temperatures {temperature:?} must lie in {TEMPERATURES:?}"
         )));
     }
     let table = match dense {
@@ -233,8 +243,10 @@ fn decode_with(
         }
         None => std::borrow::Cow::Owned(dense_table(bytes, rows_at, rows, bits)?),
     };
-    if bias.iter().any(|w| !w.is_finite()) {
-        return Err(ModelProblem::BadMetadata("a bias is not finite".into()));
+    if bias.iter().any(|w| !weight_ok(*w)) {
+        return Err(ModelProblem::BadMetadata(format!(
+            "a bias is not finite or larger than {MAX_WEIGHT} in size"
+        )));
     }
     let config = FeatureConfig {
         bits,
@@ -277,9 +289,9 @@ fn dense_table(
         for (w, b) in row.iter_mut().zip(record[4..].chunks_exact(4)) {
             *w = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         }
-        if row.iter().any(|w| !w.is_finite()) {
+        if row.iter().any(|w| !weight_ok(*w)) {
             return Err(ModelProblem::BadMetadata(format!(
-                "a weight of row {bucket} is not finite"
+                "a weight of row {bucket} is not finite or larger than {MAX_WEIGHT} in size"
             )));
         }
     }

@@ -207,3 +207,46 @@ pub fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Model files the fuzzer made (fuzz/regressions/model_*): each is either
+/// rejected with a reason or, if accepted, predicts probabilities that are
+/// finite and sum to one.
+#[test]
+fn fuzzer_found_model_files_are_rejected_or_predict_finite_probabilities() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut seen = 0;
+    for dir in ["model_load", "model_crc"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            seen += 1;
+            let Ok(model) = stance::model::format::load(&path) else {
+                continue;
+            };
+            let mut scratch = stance::Scratch::default();
+            for text in ["We talk.", "They will pay for this aggression.", ""] {
+                let p = model.predict(text, &mut scratch);
+                for axis in stance::Axis::BOTH {
+                    let probs = p.probs(axis);
+                    assert!(
+                        probs.iter().all(|x| x.is_finite()),
+                        "{}: {probs:?}",
+                        path.display()
+                    );
+                    assert!((probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+                }
+            }
+        }
+    }
+    assert!(seen >= 3, "the regression files are in the repository");
+}
+
+#[test]
+fn weights_and_temperatures_out_of_range_are_rejected() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/model_crc");
+    let err = |name: &str| match stance::model::format::load(&root.join(name)) {
+        Ok(_) => panic!("{name} should be rejected"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err("nan-probs-denormal-temperature.model").contains("temperatures"));
+    assert!(err("nan-probs-huge-bias.model").contains("a bias is not finite or larger than 10000"));
+}

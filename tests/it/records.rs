@@ -158,3 +158,22 @@ fn an_unterminated_quote_in_a_labeled_file_is_reported() {
     .to_string();
     assert!(e.contains("l.csv:3: text: unterminated quote"), "{e}");
 }
+
+#[test]
+fn bare_carriage_returns_end_lines_in_both_readers() {
+    // Found by fuzzing (fuzz/regressions/csv_labeled): old Mac line ends.
+    let bytes = b"text,hostility,diplomacy\rWe will talk.,neutral,open\r\xff,hostile,none\r";
+    let e = stance::dataset::parse_labeled(
+        bytes,
+        std::path::Path::new("cr.csv"),
+        &Default::default(),
+        OnError::Fail,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("cr.csv:3: text: invalid UTF-8"), "{e}");
+    let input = "id,text\r1,one\r2,two\r\n3,three\n";
+    let rows = read(input, RecordFormat::Csv, OnError::Fail).unwrap();
+    let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4]);
+}
