@@ -66,7 +66,7 @@ fn split(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>), String> {
         for (k, w) in record[4..].chunks_exact(4).enumerate() {
             let value = f32::from_le_bytes(w.try_into().unwrap());
             // The bound of `MAX_WEIGHT` in src/model/format.rs.
-            if !(value.abs() <= 1e4) {
+            if value.is_nan() || value.abs() > 1e4 {
                 return Err(format!("a weight of row {bucket} is out of range"));
             }
             let at = (bucket * ROW + k) * 4;

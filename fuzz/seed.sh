@@ -15,6 +15,8 @@ for t in segment tokenize classify; do
 done
 mkdir -p "$corpus/csv_labeled"
 cp "$here"/seeds/csv_labeled/* "$corpus/csv_labeled/"
+mkdir -p "$corpus/records"
+cp "$here"/seeds/records/* "$corpus/records/"
 
 mkdir -p "$corpus/model_load" "$corpus/model_crc"
 if [ -f "$model" ]; then

@@ -7,7 +7,11 @@
 //! (`to_bytes` gives back the same bytes, except for rows of all zeros,
 //! which are dropped on save) and loads again; and it classifies a few
 //! sentences with finite probabilities in [0, 1] that sum to 1.
-//! Set `STANCE_FUZZ_NO_PREDICT=1` to skip the prediction check.
+//!
+//! Known finding (see ../README.md): the loader accepts finite but extreme
+//! biases, weights and temperatures (e.g. a temperature of 1e-40), and such
+//! a model predicts NaN. With `STANCE_FUZZ_KNOWN=1` the prediction check is
+//! skipped (to fuzz on past it); without it, it is asserted.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -24,7 +28,7 @@ const SENTENCES: &[&str] = &[
 
 fn predict_checked() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("STANCE_FUZZ_NO_PREDICT").is_none())
+    *ON.get_or_init(|| std::env::var_os("STANCE_FUZZ_KNOWN").is_none_or(|v| v != "1"))
 }
 
 fuzz_target!(|data: &[u8]| {
