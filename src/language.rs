@@ -105,26 +105,36 @@ fn detect_by_words(text: &str) -> Option<NotEnglish> {
     let mut words = 0usize;
     let mut english = 0usize;
     let mut hits = [0usize; LANGUAGES.len()];
-    let mut buf = [0u8; LONGEST_FUNCTION_WORD];
-    for word in text.split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() {
-            continue;
-        }
+    let mut count = |key: Option<u64>| {
         words += 1;
-        if word.len() > buf.len() {
-            continue;
+        let Some(key) = key else { return };
+        let mask = table.mask(key);
+        if mask == 0 {
+            return;
         }
-        // Lower-case into a stack buffer (ASCII letters; others as they are).
-        let lower = &mut buf[..word.len()];
-        lower.copy_from_slice(word.as_bytes());
-        lower.make_ascii_lowercase();
-        let Ok(i) = table.binary_search_by(|(w, _)| w.as_bytes().cmp(lower)) else {
-            continue;
-        };
-        let mask = table[i].1;
         english += usize::from(mask & ENGLISH != 0);
         for (language, hit) in hits.iter_mut().enumerate() {
             *hit += usize::from(mask & (1 << language) != 0);
+        }
+    };
+    if text.is_ascii() {
+        // The common case, byte by byte: a word's key is built as it is read.
+        let mut key = WordKey::default();
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphabetic() {
+                key.push(b);
+            } else if key.len > 0 {
+                count(key.take());
+            }
+        }
+        if key.len > 0 {
+            count(key.take());
+        }
+    } else {
+        for word in text.split(|c: char| !c.is_alphabetic()) {
+            if !word.is_empty() {
+                count(pack(word.as_bytes()));
+            }
         }
     }
     if words < MIN_WORDS {
@@ -140,13 +150,90 @@ fn detect_by_words(text: &str) -> Option<NotEnglish> {
 
 /// The bit of English in a function word's mask; bit `i` is `LANGUAGES[i]`.
 const ENGLISH: u16 = 1 << 15;
+/// Function words are at most this many bytes, so one fits in a `u64` key.
 const LONGEST_FUNCTION_WORD: usize = 8;
 
-/// Every function word, sorted, with the languages it belongs to.
-fn function_words() -> &'static [(&'static str, u16)] {
-    static TABLE: std::sync::OnceLock<Vec<(&'static str, u16)>> = std::sync::OnceLock::new();
+/// A word's bytes, ASCII-lowercased, packed into a `u64`; `None` for a word
+/// too long to be a function word.
+fn pack(word: &[u8]) -> Option<u64> {
+    let mut key = WordKey::default();
+    for &b in word {
+        key.push(b);
+    }
+    key.take()
+}
+
+/// Builds a [`pack`] key one byte at a time.
+#[derive(Default)]
+struct WordKey {
+    bits: u64,
+    len: usize,
+}
+
+impl WordKey {
+    fn push(&mut self, b: u8) {
+        if self.len < LONGEST_FUNCTION_WORD {
+            self.bits = (self.bits << 8) | u64::from(b.to_ascii_lowercase());
+        }
+        self.len += 1;
+    }
+
+    fn take(&mut self) -> Option<u64> {
+        let key = (self.len <= LONGEST_FUNCTION_WORD).then_some(self.bits);
+        *self = WordKey::default();
+        key
+    }
+}
+
+/// Function words by key, in an open-addressing hash table: one multiply
+/// and usually one probe a word (a binary search cost four times as much).
+struct FunctionWords {
+    slots: Vec<(u64, u16)>,
+}
+
+/// Slots in the table: a power of two, about four per word.
+const SLOTS: usize = 1 << 11;
+
+impl FunctionWords {
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+    }
+
+    /// The languages a word belongs to (0: not a function word).
+    fn mask(&self, key: u64) -> u16 {
+        let mut i = Self::slot(key);
+        loop {
+            let (k, mask) = self.slots[i];
+            if k == key {
+                return mask;
+            }
+            if k == 0 {
+                return 0;
+            }
+            i = (i + 1) & (SLOTS - 1);
+        }
+    }
+
+    fn insert(&mut self, key: u64, bit: u16) {
+        let mut i = Self::slot(key);
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.0 == key || slot.0 == 0 {
+                *slot = (key, slot.1 | bit);
+                return;
+            }
+            i = (i + 1) & (SLOTS - 1);
+        }
+    }
+}
+
+fn function_words() -> &'static FunctionWords {
+    static TABLE: std::sync::OnceLock<FunctionWords> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table: Vec<(&'static str, u16)> = Vec::new();
+        // A word's key is never 0: words are not empty and letters are not NUL.
+        let mut table = FunctionWords {
+            slots: vec![(0, 0); SLOTS],
+        };
         let lists = FOREIGN_WORDS
             .iter()
             .enumerate()
@@ -154,19 +241,10 @@ fn function_words() -> &'static [(&'static str, u16)] {
             .chain([(ENGLISH, ENGLISH_WORDS)]);
         for (bit, words) in lists {
             for &word in words {
-                debug_assert!(word.len() <= LONGEST_FUNCTION_WORD, "{word}");
-                table.push((word, bit));
+                let key = pack(word.as_bytes()).expect("function words fit a key");
+                table.insert(key, bit);
             }
         }
-        table.sort_unstable();
-        // Merge the masks of a word several languages share.
-        table.dedup_by(|next, kept| {
-            let same = next.0 == kept.0;
-            if same {
-                kept.1 |= next.1;
-            }
-            same
-        });
         table
     })
 }
