@@ -86,7 +86,7 @@ pub struct RecordReader<R: Read> {
 
 enum Source<R: Read> {
     Csv {
-        reader: csv::Reader<LoggedReader<R>>,
+        reader: csv::Reader<LoggedReader<CsvInput<R>>>,
         log: Rc<RefCell<BreakLog>>,
         header: Vec<String>,
         text_index: usize,
@@ -118,6 +118,7 @@ impl<R: Read> RecordReader<R> {
                 buf: Vec::new(),
             },
             RecordFormat::Csv => {
+                let input = without_bom(input).map_err(|e| Error::io(&origin, e))?;
                 let log = Rc::new(RefCell::new(BreakLog::default()));
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
@@ -245,7 +246,7 @@ enum Bad {
 
 #[allow(clippy::too_many_arguments)]
 fn next_csv<R: Read>(
-    reader: &mut csv::Reader<LoggedReader<R>>,
+    reader: &mut csv::Reader<LoggedReader<CsvInput<R>>>,
     log: &RefCell<BreakLog>,
     header: &[String],
     text_index: usize,
@@ -401,7 +402,7 @@ fn next_jsonl<R: Read>(
 
 fn check_quotes<R: Read>(
     log: &RefCell<BreakLog>,
-    reader: &csv::Reader<LoggedReader<R>>,
+    reader: &csv::Reader<LoggedReader<CsvInput<R>>>,
     row: &csv::ByteRecord,
     header: &[String],
     origin: &std::path::Path,
@@ -509,6 +510,20 @@ fn csv_error(origin: &std::path::Path, e: &csv::Error, line: u64, field: &str) -
         _ => e.to_string(),
     };
     data_error(origin, line, field, message)
+}
+
+/// CSV input after its byte-order mark, if it had one.
+type CsvInput<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
+
+/// Drops a leading UTF-8 byte-order mark. The csv parser drops one only when
+/// its first read returns all three bytes; a pipe can deliver fewer.
+fn without_bom<R: Read>(mut input: R) -> io::Result<CsvInput<R>> {
+    let mut head = Vec::with_capacity(3);
+    input.by_ref().take(3).read_to_end(&mut head)?;
+    if head == b"\xEF\xBB\xBF" {
+        head.clear();
+    }
+    Ok(io::Cursor::new(head).chain(input))
 }
 
 /// Passes bytes through to the CSV parser and logs where line breaks are,

@@ -177,3 +177,51 @@ fn bare_carriage_returns_end_lines_in_both_readers() {
     let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
     assert_eq!(lines, [2, 3, 4]);
 }
+
+/// Hands out its bytes one at a time, as a slow pipe may.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some((&first, rest)) = self.0.split_first() else {
+            return Ok(0);
+        };
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        buf[0] = first;
+        self.0 = rest;
+        Ok(1)
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_dropped_however_the_input_arrives() {
+    // Found by fuzzing (fuzz/regressions/records): a BOM split across reads.
+    let input = "\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n";
+    for trickle in [false, true] {
+        let reader: Box<dyn std::io::Read> = if trickle {
+            Box::new(Trickle(input.as_bytes()))
+        } else {
+            Box::new(input.as_bytes())
+        };
+        let rows: Vec<Record> = RecordReader::new(
+            reader,
+            RecordFormat::Csv,
+            "in",
+            "text",
+            OnError::Fail,
+            false,
+        )
+        .unwrap()
+        .collect::<stance::Result<_>>()
+        .unwrap();
+        let got: Vec<(u64, &str)> = rows.iter().map(|r| (r.line, r.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [(2, "We will talk."), (3, "And listen.")],
+            "trickle {trickle}"
+        );
+        assert_eq!(rows[0].fields[0].name, "id");
+    }
+}
