@@ -4,16 +4,11 @@
 //! file, `Skip` accepts it too with the same examples and nothing skipped;
 //! every example has non-blank text and class indices below 3; and line
 //! numbers are at least 2 (after the header), never decrease, and are never
-//! past the file's last line.
-//!
-//! Known finding (see ../README.md): line numbers count `\n` only, so in a
-//! file with CR-only line breaks a data row is named line 1. With
-//! `STANCE_FUZZ_KNOWN=1` the "at least 2" check is skipped for inputs with
-//! a lone `\r` (to fuzz on past it); without it, it is asserted.
+//! past the file's last line (a line ends at `\n` or at a `\r` not followed
+//! by `\n`: fuzz/regressions/csv_labeled/cr-line-breaks-*.csv).
 #![no_main]
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use stance::dataset::{Columns, LabeledData, OnError, parse_labeled};
@@ -23,10 +18,9 @@ fuzz_target!(|data: &[u8]| {
     let columns = Columns::default();
     let fail = parse_labeled(data, path, &columns, OnError::Fail);
     let skip = parse_labeled(data, path, &columns, OnError::Skip);
-    let last_line = 1 + data.iter().filter(|&&b| b == b'\n').count() as u64;
-    let first_line = if tolerate_known() && has_lone_cr(data) { 1 } else { 2 };
+    let last_line = 1 + line_breaks(data);
     for parsed in [&fail, &skip].into_iter().flatten() {
-        check(parsed, first_line, last_line);
+        check(parsed, 2, last_line);
     }
     if let Ok(strict) = &fail {
         let lenient = skip.as_ref().expect("Skip rejected a file that Fail accepted");
@@ -39,16 +33,10 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// `STANCE_FUZZ_KNOWN=1`: do not stop at findings already reported.
-fn tolerate_known() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("STANCE_FUZZ_KNOWN").is_some_and(|v| v == "1"))
-}
-
-fn has_lone_cr(data: &[u8]) -> bool {
-    data.iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\r' && data.get(i + 1) != Some(&b'\n'))
+/// Line breaks: `\n`, and `\r` not followed by `\n`.
+fn line_breaks(data: &[u8]) -> u64 {
+    let lone_cr = |i: usize| data[i] == b'\r' && data.get(i + 1) != Some(&b'\n');
+    (0..data.len()).filter(|&i| data[i] == b'\n' || lone_cr(i)).count() as u64
 }
 
 fn check(parsed: &LabeledData, first_line: u64, last_line: u64) {

@@ -7,14 +7,8 @@
 //! (`to_bytes` gives back the same bytes, except for rows of all zeros,
 //! which are dropped on save) and loads again; and it classifies a few
 //! sentences with finite probabilities in [0, 1] that sum to 1.
-//!
-//! Known finding (see ../README.md): the loader accepts finite but extreme
-//! biases, weights and temperatures (e.g. a temperature of 1e-40), and such
-//! a model predicts NaN. With `STANCE_FUZZ_KNOWN=1` the prediction check is
-//! skipped (to fuzz on past it); without it, it is asserted.
+//! (Models that loaded but predicted NaN: fuzz/regressions/model_crc/.)
 #![no_main]
-
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use stance::{Axis, Scratch};
@@ -25,11 +19,6 @@ const SENTENCES: &[&str] = &[
     "The ministry said the figures were released on Tuesday?",
     "",
 ];
-
-fn predict_checked() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("STANCE_FUZZ_KNOWN").is_none_or(|v| v != "1"))
-}
 
 fuzz_target!(|data: &[u8]| {
     if data.len() < 4 {
@@ -52,9 +41,6 @@ fuzz_target!(|data: &[u8]| {
         again,
         "saving is not stable"
     );
-    if !predict_checked() {
-        return;
-    }
     let mut scratch = Scratch::default();
     for s in SENTENCES {
         let p = model.predict(s, &mut scratch);
