@@ -141,18 +141,31 @@ pub fn parse_labeled_jsonl(
                 line,
             })
         })();
-        match parsed {
-            Ok(example) => examples.push(example),
-            Err(e) if on_error == OnError::Skip => skipped.push(SkippedRow {
-                line,
-                reason: e.to_string(),
-            }),
-            Err(e) => return Err(e),
-        }
+        keep(parsed, line, on_error, &mut examples, &mut skipped)?;
     }
     skipped.extend_from_slice(reader.skipped());
     skipped.sort_by_key(|s| s.line);
     finish(path, bytes, examples, skipped)
+}
+
+/// Adds a parsed row to the examples, or a bad one to the skipped rows
+/// (under [`OnError::Skip`]) or the result (under [`OnError::Fail`]).
+fn keep(
+    parsed: Result<Example>,
+    line: u64,
+    on_error: OnError,
+    examples: &mut Vec<Example>,
+    skipped: &mut Vec<SkippedRow>,
+) -> Result<()> {
+    match parsed {
+        Ok(example) => examples.push(example),
+        Err(e) if on_error == OnError::Skip => skipped.push(SkippedRow {
+            line,
+            reason: e.to_string(),
+        }),
+        Err(e) => return Err(e),
+    }
+    Ok(())
 }
 
 fn data_error(path: &Path, line: u64, field: &str, message: String) -> Error {
@@ -355,14 +368,7 @@ pub fn parse_labeled(
                 line,
             })
         })();
-        match parsed {
-            Ok(example) => examples.push(example),
-            Err(e) if on_error == OnError::Skip => skipped.push(SkippedRow {
-                line,
-                reason: e.to_string(),
-            }),
-            Err(e) => return Err(e),
-        }
+        keep(parsed, line, on_error, &mut examples, &mut skipped)?;
     }
     finish(path, bytes, examples, skipped)
 }

@@ -333,17 +333,23 @@ impl<W: Write> Job<'_, W> {
             self.push_paragraph(&paragraph, paragraph_start, &mut sentence_index)?;
         }
         if self.summary.is_some() {
-            self.flush()?;
-            let builder = self
-                .summary
-                .replace(SummaryBuilder::default())
-                .unwrap_or_default();
-            match builder.finish() {
+            match self.take_summary()? {
                 Some(s) => self.writer.write_summary(name, &s)?,
                 None => eprintln!("stance: {name}: no sentences to summarise"),
             }
         }
         Ok(())
+    }
+
+    /// Scores what is pending and ends the current document's summary
+    /// (`None` when it had no scored sentence).
+    fn take_summary(&mut self) -> Result<Option<stance::summary::DocumentSummary>> {
+        self.flush()?;
+        let builder = self
+            .summary
+            .replace(SummaryBuilder::default())
+            .unwrap_or_default();
+        Ok(builder.finish())
     }
 
     /// Scores csv/jsonl records: each record's text is a document (or one
@@ -367,17 +373,13 @@ impl<W: Write> Job<'_, W> {
             let last = self.batch.records.len() - 1;
             self.batch.records[last].text = text;
             if self.summary.is_some() {
-                self.flush()?;
-                let builder = self
-                    .summary
-                    .replace(SummaryBuilder::default())
-                    .unwrap_or_default();
+                let summary = self.take_summary()?;
                 let record = &self.batch.records[self.batch.records.len() - 1];
                 let passthrough = Passthrough {
                     line: record.line,
                     fields: &record.fields,
                 };
-                match builder.finish() {
+                match summary {
                     Some(s) => self.writer.write_record_summary(name, &passthrough, &s)?,
                     None => eprintln!(
                         "stance: {name}: line {}: no sentences to summarise",
