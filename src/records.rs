@@ -515,15 +515,18 @@ fn csv_error(origin: &std::path::Path, e: &csv::Error, line: u64, field: &str) -
 /// CSV input after its byte-order mark, if it had one.
 type CsvInput<R> = io::Chain<io::Cursor<Vec<u8>>, R>;
 
-/// Drops a leading UTF-8 byte-order mark. The csv parser drops one only when
-/// its first read returns all three bytes; a pipe can deliver fewer.
+/// Drops leading UTF-8 byte-order marks. The csv parser drops one only when
+/// its first read returns all three bytes (a pipe can deliver fewer), so
+/// every mark is dropped here and the parser never sees one.
 fn without_bom<R: Read>(mut input: R) -> io::Result<CsvInput<R>> {
     let mut head = Vec::with_capacity(3);
-    input.by_ref().take(3).read_to_end(&mut head)?;
-    if head == b"\xEF\xBB\xBF" {
+    loop {
         head.clear();
+        input.by_ref().take(3).read_to_end(&mut head)?;
+        if head != b"\xEF\xBB\xBF" {
+            return Ok(io::Cursor::new(head).chain(input));
+        }
     }
-    Ok(io::Cursor::new(head).chain(input))
 }
 
 /// Passes bytes through to the CSV parser and logs where line breaks are,

@@ -198,8 +198,24 @@ impl std::io::Read for Trickle<'_> {
 #[test]
 fn a_byte_order_mark_is_dropped_however_the_input_arrives() {
     // Found by fuzzing (fuzz/regressions/records): a BOM split across reads.
-    let input = "\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n";
-    for trickle in [false, true] {
+    for (input, trickle) in [
+        (
+            "\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n",
+            false,
+        ),
+        (
+            "\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n",
+            true,
+        ),
+        (
+            "\u{feff}\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n",
+            false,
+        ),
+        (
+            "\u{feff}\u{feff}text,id\r\nWe will talk.,1\r\nAnd listen.,2\n",
+            true,
+        ),
+    ] {
         let reader: Box<dyn std::io::Read> = if trickle {
             Box::new(Trickle(input.as_bytes()))
         } else {
