@@ -5,7 +5,9 @@
 //! probabilities are finite, in [0, 1] and sum to 1 (within 1e-3); the
 //! scores are in range (hostility in [0, 1], openness in [-1, 1]); scoring
 //! is deterministic with a warm scratch; and `explain` agrees with
-//! `predict` and only names spans of the sentence (it slices them).
+//! `predict` and only names spans of the sentence (it slices them); and
+//! `language::detect` (whole text and each sentence) never panics and is
+//! deterministic.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -32,6 +34,14 @@ fn check(p: &Prediction, what: &str) {
     }
 }
 
+fn check_language(text: &str) {
+    let verdict = stance::language::detect(text);
+    if let Some(reason) = verdict {
+        assert!(!reason.to_string().is_empty());
+    }
+    assert_eq!(stance::language::detect(text), verdict, "detect is not deterministic");
+}
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
@@ -40,8 +50,10 @@ fuzz_target!(|data: &[u8]| {
     let whole = model.predict(text, &mut scratch);
     check(&whole, "whole text");
     assert_eq!(model.predict(text, &mut scratch), whole, "not deterministic");
+    check_language(text);
     for span in stance::text::sentences(text) {
         let sentence = &text[span];
+        check_language(sentence);
         let p = model.predict(sentence, &mut scratch);
         check(&p, "sentence");
         let axes = stance::explain::explain(model, sentence, &mut scratch);

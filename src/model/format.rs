@@ -20,7 +20,11 @@
 //! fast to check at start-up.
 //! Loading checks the length, magic, version and checksum before reading any
 //! size from the header, and the sizes before allocating, so a hostile file
-//! can neither crash the loader nor make it allocate more than its own size.
+//! cannot crash the loader, and nothing is allocated before every check has
+//! passed. The one allocation then is the dense weight table the header's
+//! validated `bits` asks for, 24 x 2^bits bytes: at most 402 MB (bits = 24),
+//! zero-filled by the allocator, so its pages cost memory only once touched.
+//! A small valid file may ask for a large table (fuzz/regressions/model_load).
 //! Saving writes a temporary file in the target's folder and renames it over
 //! the target, so an interrupted run never leaves a half-written model.
 
