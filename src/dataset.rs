@@ -79,10 +79,7 @@ pub struct LabeledData {
 /// allowed), or JSON Lines when the name ends in `.jsonl` or `.ndjson`.
 pub fn read_labeled(path: &Path, columns: &Columns, on_error: OnError) -> Result<LabeledData> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let jsonl = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
-    if jsonl {
+    if crate::records::is_jsonl_path(path) {
         parse_labeled_jsonl(&bytes, path, columns, on_error)
     } else {
         parse_labeled(&bytes, path, columns, on_error)
@@ -115,7 +112,7 @@ pub fn parse_labeled_jsonl(
         let parsed = (|| -> Result<Example> {
             if let Some(id) = record.field("id") {
                 if let Some(first) = seen_ids.get(id.as_str()) {
-                    return Err(data_error(
+                    return Err(Error::data(
                         path,
                         line,
                         "id",
@@ -130,7 +127,7 @@ pub fn parse_labeled_jsonl(
                 (1, Axis::Diplomacy, &columns.diplomacy),
             ] {
                 let value = record.field(name).ok_or_else(|| {
-                    data_error(path, line, name, "no such field in the record".into())
+                    Error::data(path, line, name, "no such field in the record".into())
                 })?;
                 classes[slot] = class_of(axis, value.as_str(), path, line, name)?;
             }
@@ -168,20 +165,11 @@ fn keep(
     Ok(())
 }
 
-fn data_error(path: &Path, line: u64, field: &str, message: String) -> Error {
-    Error::Data {
-        path: path.to_path_buf(),
-        line,
-        field: field.to_string(),
-        message,
-    }
-}
-
 /// The class of a label on an axis, or an error naming where it was read.
 fn class_of(axis: Axis, raw: &str, path: &Path, line: u64, field: &str) -> Result<usize> {
     let label = raw.trim();
     axis.class_of(label).ok_or_else(|| {
-        data_error(
+        Error::data(
             path,
             line,
             field,
@@ -222,12 +210,8 @@ pub fn parse_labeled(
     columns: &Columns,
     on_error: OnError,
 ) -> Result<LabeledData> {
-    let data_err = |line: u64, field: &str, message: String| Error::Data {
-        path: path.to_path_buf(),
-        line,
-        field: field.to_string(),
-        message,
-    };
+    let data_err =
+        |line: u64, field: &str, message: String| Error::data(path, line, field, message);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)

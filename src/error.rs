@@ -81,6 +81,16 @@ pub enum ModelProblem {
 }
 
 impl Error {
+    /// A malformed-data error at `line` and `field` of `path`.
+    pub(crate) fn data(path: &std::path::Path, line: u64, field: &str, message: String) -> Self {
+        Error::Data {
+            path: path.to_path_buf(),
+            line,
+            field: field.to_string(),
+            message,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

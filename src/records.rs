@@ -20,6 +20,12 @@ use crate::error::{Error, Result};
 /// The longest JSON line read; a longer one is a bad record.
 pub const MAX_JSON_LINE: usize = 64 << 20;
 
+/// True for a file name ending in `.jsonl` or `.ndjson` (any case).
+pub fn is_jsonl_path(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
 /// How records are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordFormat {
@@ -135,7 +141,7 @@ impl<R: Read> RecordReader<R> {
                     .map(|h| String::from_utf8_lossy(h).into_owned())
                     .collect();
                 if header.iter().all(String::is_empty) {
-                    return Err(data_error(
+                    return Err(Error::data(
                         &origin,
                         1,
                         "header",
@@ -146,7 +152,7 @@ impl<R: Read> RecordReader<R> {
                     .iter()
                     .position(|h| h == text_column)
                     .ok_or_else(|| {
-                        data_error(
+                        Error::data(
                             &origin,
                             1,
                             text_column,
@@ -288,7 +294,7 @@ fn next_csv<R: Read>(
     for (i, (name, cell)) in header.iter().zip(row.iter()).enumerate() {
         let value = decode(cell, lossy)
             .map_err(|at| {
-                data_error(
+                Error::data(
                     origin,
                     line,
                     name,
@@ -333,7 +339,7 @@ fn next_jsonl<R: Read>(
         let at = *line;
         if buf.len() > MAX_JSON_LINE && buf.last() != Some(&b'\n') {
             skip_line(reader).map_err(read_error)?;
-            return Err(Bad::Row(data_error(
+            return Err(Bad::Row(Error::data(
                 origin,
                 at,
                 "record",
@@ -358,7 +364,7 @@ fn next_jsonl<R: Read>(
             } else {
                 format!("malformed JSON: {e}")
             };
-            Bad::Row(data_error(origin, at, "record", message))
+            Bad::Row(Error::data(origin, at, "record", message))
         })?;
         out.line = at;
         out.text.clear();
@@ -368,7 +374,7 @@ fn next_jsonl<R: Read>(
             let raw = raw.get();
             if name == text_column && text.is_none() {
                 text = Some(serde_json::from_str::<String>(raw).map_err(|_| {
-                    Bad::Row(data_error(
+                    Bad::Row(Error::data(
                         origin,
                         at,
                         text_column,
@@ -387,7 +393,7 @@ fn next_jsonl<R: Read>(
         }
         let Some(text) = text else {
             let names: Vec<&str> = out.fields.iter().map(|f| f.name.as_str()).collect();
-            return Err(Bad::Row(data_error(
+            return Err(Bad::Row(Error::data(
                 origin,
                 at,
                 text_column,
@@ -411,7 +417,7 @@ fn check_quotes<R: Read>(
     let quotes = log.borrow().quotes_before(reader.position().byte());
     let field = unterminated_quote(row, quotes)?;
     let name = header.get(field).map_or("record", String::as_str);
-    Some(Bad::Fatal(data_error(
+    Some(Bad::Fatal(Error::data(
         origin,
         line,
         name,
@@ -432,7 +438,7 @@ pub(crate) fn unterminated_quote(row: &csv::ByteRecord, quotes: usize) -> Option
 
 fn check_text(origin: &std::path::Path, line: u64, column: &str, text: &str) -> Result<()> {
     if text.trim().is_empty() {
-        return Err(data_error(origin, line, column, "empty text".into()));
+        return Err(Error::data(origin, line, column, "empty text".into()));
     }
     Ok(())
 }
@@ -493,15 +499,6 @@ fn clip(s: &str) -> &str {
     }
 }
 
-fn data_error(origin: &std::path::Path, line: u64, field: &str, message: String) -> Error {
-    Error::Data {
-        path: origin.to_path_buf(),
-        line,
-        field: field.to_string(),
-        message,
-    }
-}
-
 fn csv_error(origin: &std::path::Path, e: &csv::Error, line: u64, field: &str) -> Error {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -509,7 +506,7 @@ fn csv_error(origin: &std::path::Path, e: &csv::Error, line: u64, field: &str) -
         } => format!("the row has {len} fields, the header has {expected_len}"),
         _ => e.to_string(),
     };
-    data_error(origin, line, field, message)
+    Error::data(origin, line, field, message)
 }
 
 /// CSV input after its byte-order mark, if it had one.

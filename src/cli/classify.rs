@@ -9,7 +9,6 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use stance::dataset::OnError;
 use stance::language::{NotEnglish, detect as detect_language};
 use stance::records::{Record, RecordFormat, RecordReader};
 use stance::summary::SummaryBuilder;
@@ -159,11 +158,7 @@ pub fn run(args: Args) -> Result<()> {
         explain: args.explain,
         explanation: String::new(),
     };
-    let on_error = if args.on_error == "skip" {
-        OnError::Skip
-    } else {
-        OnError::Fail
-    };
+    let on_error = super::on_error(&args.on_error);
     let read = |job: &mut Job<_>, name: &str, input: &mut dyn Read| -> Result<()> {
         match structured {
             None => job.read_source(name, input, args.lossy),

@@ -72,6 +72,14 @@ impl ColumnArgs {
     }
 }
 
+/// The `--on-error fail|skip` value (clap allows only those two).
+fn on_error(value: &str) -> stance::dataset::OnError {
+    match value {
+        "skip" => stance::dataset::OnError::Skip,
+        _ => stance::dataset::OnError::Fail,
+    }
+}
+
 /// Exit code of a runtime error.
 const EXIT_RUNTIME: u8 = 1;
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
-use stance::dataset::{OnError, read_labeled};
+use stance::dataset::read_labeled;
 use stance::train::{ClassWeighting, TrainSettings};
 
 #[derive(clap::Args)]
@@ -58,11 +58,7 @@ pub fn run(args: Args) -> Result<()> {
         );
     }
     let columns = args.columns.into_columns();
-    let on_error = if args.on_error == "skip" {
-        OnError::Skip
-    } else {
-        OnError::Fail
-    };
+    let on_error = super::on_error(&args.on_error);
     let data = read_labeled(&args.data, &columns, on_error)?;
     if !data.skipped.is_empty() {
         eprintln!("skipped {} bad rows:", data.skipped.len());

@@ -90,21 +90,14 @@ pub fn run(args: Args) -> Result<()> {
         By::Quarter => Period::Quarter,
         By::Year => Period::Year,
     };
-    let jsonl_name = args
-        .data
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"));
+    let jsonl_name = stance::records::is_jsonl_path(&args.data);
     let format = match args.input {
         Some(RecordInput::Jsonl) => RecordFormat::Jsonl,
         Some(RecordInput::Csv) => RecordFormat::Csv,
         None if jsonl_name => RecordFormat::Jsonl,
         None => RecordFormat::Csv,
     };
-    let on_error = if args.on_error == "skip" {
-        OnError::Skip
-    } else {
-        OnError::Fail
-    };
+    let on_error = super::on_error(&args.on_error);
     let (input, origin): (Box<dyn io::Read>, String) = if args.data.as_os_str() == "-" {
         (Box::new(io::stdin().lock()), "stdin".into())
     } else {
