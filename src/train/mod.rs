@@ -211,10 +211,15 @@ pub fn train_with_progress(
     let mut bias = [0f32; ROW];
     let mut temperature = [1f32; 2];
     let mut axes = Vec::new();
-    for (a, axis) in Axis::BOTH.into_iter().enumerate() {
-        let targets: Vec<usize> = data.examples.iter().map(|e| e.class(axis)).collect();
-        let (trained, params) =
-            pool.install(|| fit_axis(axis, &design.x, &targets, &settings, fitted))?;
+    let problems: Vec<AxisProblem> = Axis::BOTH
+        .into_iter()
+        .map(|axis| {
+            let targets = data.examples.iter().map(|e| e.class(axis)).collect();
+            AxisProblem::new(axis, targets, &settings)
+        })
+        .collect();
+    let fits = pool.install(|| fit_axes(&design.x, &problems, &settings, fitted))?;
+    for (a, (trained, params)) in fits.into_iter().enumerate() {
         let k = CLASSES;
         for (col, &b) in design.column_buckets.iter().enumerate() {
             for c in 0..k {
@@ -256,114 +261,157 @@ pub fn train_with_progress(
 /// A held-out row and its logits.
 type HeldOutLogits = (usize, [f64; CLASSES]);
 
-/// Cross-validates the alpha grid, calibrates, and fits one axis on all rows.
-fn fit_axis(
+/// One axis's training problem: targets, row weights and folds.
+struct AxisProblem {
     axis: Axis,
-    x: &SparseRows,
-    targets: &[usize],
-    settings: &TrainSettings,
-    fitted: &(dyn Fn() + Sync),
-) -> Result<(AxisTraining, SoftmaxParams)> {
-    let n = targets.len();
-    let mut class_counts = [0usize; CLASSES];
-    for &t in targets {
-        class_counts[t] += 1;
-    }
-    let class_weights: [f64; CLASSES] = match settings.class_weighting {
-        ClassWeighting::Balanced => class_counts.map(|c| {
-            if c == 0 {
-                0.0
-            } else {
-                n as f64 / (CLASSES as f64 * c as f64)
-            }
-        }),
-        ClassWeighting::None => [1.0; CLASSES],
-    };
-    let row_weights: Vec<f64> = targets.iter().map(|&t| class_weights[t]).collect();
-    let folds = stratified_folds(targets, settings.folds);
-    let solver = settings.solver();
+    targets: Vec<usize>,
+    class_counts: [usize; CLASSES],
+    class_weights: [f64; CLASSES],
+    row_weights: Vec<f64>,
+    folds: Vec<usize>,
+}
 
-    // One job per (alpha, fold); each returns the held-out rows' logits.
-    let jobs: Vec<(usize, usize)> = (0..settings.alphas.len())
-        .flat_map(|a| (0..settings.folds).map(move |f| (a, f)))
-        .collect();
-    let results: Vec<Result<Vec<HeldOutLogits>>> = jobs
-        .par_iter()
-        .map(|&(a, f)| {
-            let train_rows: Vec<usize> = (0..n).filter(|&i| folds[i] != f).collect();
-            let problem = Problem {
-                x,
-                rows: &train_rows,
-                targets,
-                row_weights: &row_weights,
-                classes: CLASSES,
-                alpha: settings.alphas[a],
-            };
-            let params = solver::fit(&problem, solver)?;
-            fitted();
-            let mut z = [0.0; CLASSES];
-            Ok((0..n)
-                .filter(|&i| folds[i] == f)
-                .map(|i| {
-                    params.logits_into(x, i, &mut z);
-                    (i, z)
-                })
-                .collect())
-        })
-        .collect();
-    let mut oof = vec![vec![[0.0; CLASSES]; n]; settings.alphas.len()];
-    for (&(a, _), result) in jobs.iter().zip(results) {
-        for (i, z) in result? {
-            oof[a][i] = z;
+impl AxisProblem {
+    fn new(axis: Axis, targets: Vec<usize>, settings: &TrainSettings) -> Self {
+        let n = targets.len();
+        let mut class_counts = [0usize; CLASSES];
+        for &t in &targets {
+            class_counts[t] += 1;
         }
-    }
-
-    let mut by_alpha = Vec::new();
-    let mut best = 0;
-    let mut best_key = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    for (a, logits) in oof.iter().enumerate() {
-        let m = metrics_of(axis, targets, logits, 1.0);
-        by_alpha.push((settings.alphas[a], m.macro_f1));
-        let key = (round6(m.macro_f1), -m.log_loss);
-        if key > best_key {
-            best_key = key;
-            best = a;
-        }
-    }
-    let temperature = if settings.calibrate {
-        fit_temperature(targets, &oof[best])
-    } else {
-        1.0
-    };
-    let cv = metrics_of(axis, targets, &oof[best], temperature);
-
-    let all: Vec<usize> = (0..n).collect();
-    let params = solver::fit(
-        &Problem {
-            x,
-            rows: &all,
-            targets,
-            row_weights: &row_weights,
-            classes: CLASSES,
-            alpha: settings.alphas[best],
-        },
-        solver,
-    )?;
-    fitted();
-    Ok((
-        AxisTraining {
+        let class_weights: [f64; CLASSES] = match settings.class_weighting {
+            ClassWeighting::Balanced => class_counts.map(|c| {
+                if c == 0 {
+                    0.0
+                } else {
+                    n as f64 / (CLASSES as f64 * c as f64)
+                }
+            }),
+            ClassWeighting::None => [1.0; CLASSES],
+        };
+        let row_weights = targets.iter().map(|&t| class_weights[t]).collect();
+        let folds = stratified_folds(&targets, settings.folds);
+        AxisProblem {
             axis,
+            targets,
             class_counts,
             class_weights,
+            row_weights,
+            folds,
+        }
+    }
+
+    fn problem<'a>(&'a self, x: &'a SparseRows, rows: &'a [usize], alpha: f64) -> Problem<'a> {
+        Problem {
+            x,
+            rows,
+            targets: &self.targets,
+            row_weights: &self.row_weights,
+            classes: CLASSES,
+            alpha,
+        }
+    }
+
+    /// Fits on every fold but `fold`; returns the logits of `fold`'s rows.
+    fn held_out(
+        &self,
+        x: &SparseRows,
+        alpha: f64,
+        fold: usize,
+        solver: SolverSettings,
+    ) -> Result<Vec<HeldOutLogits>> {
+        let n = self.targets.len();
+        let train_rows: Vec<usize> = (0..n).filter(|&i| self.folds[i] != fold).collect();
+        let params = solver::fit(&self.problem(x, &train_rows, alpha), solver)?;
+        let mut z = [0.0; CLASSES];
+        Ok((0..n)
+            .filter(|&i| self.folds[i] == fold)
+            .map(|i| {
+                params.logits_into(x, i, &mut z);
+                (i, z)
+            })
+            .collect())
+    }
+
+    /// Chooses alpha by out-of-fold macro-F1 (log loss breaks ties) and fits
+    /// the temperature on the chosen alpha's out-of-fold logits.
+    fn choose(&self, settings: &TrainSettings, oof: &[Vec<[f64; CLASSES]>]) -> AxisTraining {
+        let mut by_alpha = Vec::new();
+        let mut best = 0;
+        let mut best_key = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for (a, logits) in oof.iter().enumerate() {
+            let m = metrics_of(self.axis, &self.targets, logits, 1.0);
+            by_alpha.push((settings.alphas[a], m.macro_f1));
+            let key = (round6(m.macro_f1), -m.log_loss);
+            if key > best_key {
+                best_key = key;
+                best = a;
+            }
+        }
+        let temperature = if settings.calibrate {
+            fit_temperature(&self.targets, &oof[best])
+        } else {
+            1.0
+        };
+        let cv = metrics_of(self.axis, &self.targets, &oof[best], temperature);
+        AxisTraining {
+            axis: self.axis,
+            class_counts: self.class_counts,
+            class_weights: self.class_weights,
             alpha: settings.alphas[best],
             temperature,
             cv_macro_f1_by_alpha: by_alpha,
             cv_accuracy: cv.accuracy,
             cv_macro_f1: cv.macro_f1,
             cv_log_loss: cv.log_loss,
-        },
-        params,
-    ))
+        }
+    }
+}
+
+/// Cross-validates the alpha grid on both axes, calibrates, and fits each
+/// axis on all rows. The fits of both axes form one batch of independent
+/// jobs, so neither core waits for the other axis.
+fn fit_axes(
+    x: &SparseRows,
+    axes: &[AxisProblem],
+    settings: &TrainSettings,
+    fitted: &(dyn Fn() + Sync),
+) -> Result<Vec<(AxisTraining, SoftmaxParams)>> {
+    let solver = settings.solver();
+    let n = x.n_rows();
+    let jobs: Vec<(usize, usize, usize)> = (0..axes.len())
+        .flat_map(|p| {
+            (0..settings.alphas.len()).flat_map(move |a| (0..settings.folds).map(move |f| (p, a, f)))
+        })
+        .collect();
+    let results: Vec<Result<Vec<HeldOutLogits>>> = jobs
+        .par_iter()
+        .map(|&(p, a, f)| {
+            let logits = axes[p].held_out(x, settings.alphas[a], f, solver);
+            fitted();
+            logits
+        })
+        .collect();
+    let mut oof = vec![vec![vec![[0.0; CLASSES]; n]; settings.alphas.len()]; axes.len()];
+    for (&(p, a, _), result) in jobs.iter().zip(results) {
+        for (i, z) in result? {
+            oof[p][a][i] = z;
+        }
+    }
+    let chosen: Vec<AxisTraining> = axes
+        .iter()
+        .zip(&oof)
+        .map(|(axis, oof)| axis.choose(settings, oof))
+        .collect();
+
+    let all: Vec<usize> = (0..n).collect();
+    axes.par_iter()
+        .zip(chosen)
+        .map(|(axis, trained)| {
+            let params = solver::fit(&axis.problem(x, &all, trained.alpha), solver)?;
+            fitted();
+            Ok((trained, params))
+        })
+        .collect()
 }
 
 /// Fold of each row: rows of each class are dealt round-robin in row order.
