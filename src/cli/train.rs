@@ -45,6 +45,10 @@ pub struct Args {
     /// Features seen in fewer training rows than this get no weight.
     #[arg(long, default_value_t = TrainSettings::default().min_count)]
     pub min_count: u32,
+    /// Cross-validate on at most this many rows, spread evenly over the data
+    /// (the final fit uses every row).
+    #[arg(long, default_value_t = TrainSettings::default().cv_rows)]
+    pub cv_rows: usize,
     /// Worker threads for cross-validation (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -82,6 +86,7 @@ pub fn run(args: Args) -> Result<()> {
         },
         threads: args.threads,
         min_count: args.min_count,
+        cv_rows: args.cv_rows,
         ..TrainSettings::default()
     };
     let start = std::time::Instant::now();
@@ -102,6 +107,16 @@ pub fn run(args: Args) -> Result<()> {
         &meta.dataset_sha256[..12],
         start.elapsed().as_secs_f64()
     )?;
+    let cross_validated = meta.settings["cross_validated_rows"]
+        .as_u64()
+        .unwrap_or(meta.rows as u64) as usize;
+    if cross_validated < meta.rows {
+        writeln!(
+            out,
+            "cross-validated on a sample of {cross_validated} of the {} rows, spread evenly (--cv-rows); the final fit used every row",
+            meta.rows
+        )?;
+    }
     for axis in &meta.axes {
         writeln!(
             out,

@@ -9,6 +9,7 @@
 
 pub mod cues;
 pub mod hash;
+mod stem_cache;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -21,6 +22,7 @@ use crate::text::normalize::{
 use crate::text::{EnglishStemmer, Token, TokenKind, tokenize_into};
 use cues::Cue;
 use hash::{bucket, combine, hash_bytes};
+use stem_cache::{StemCache, StemEntry};
 
 /// Words beyond this many in one sentence are ignored (bounded work per sentence).
 pub const MAX_WORDS: usize = 256;
@@ -134,24 +136,24 @@ pub struct Featurizer {
 /// Aligned to 128 bytes so that scratches of different threads, kept side by
 /// side in a `Vec`, never share a cache line (the buffers' lengths are written
 /// on every token and feature).
-#[derive(Default)]
 #[repr(align(128))]
 pub struct Scratch {
     tokens: Vec<Token>,
     word: String,
-    stems: HashMap<u64, StemEntry, BuildIdentity>,
+    stems: StemCache,
     /// Bucket of each fired feature, in firing order.
     pub buckets: Vec<u32>,
 }
 
-#[derive(Clone, Copy)]
-struct StemEntry {
-    stem: u64,
-    cues: u16,
-    negator: bool,
-    contraction: bool,
-    clause: bool,
-    function: bool,
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            tokens: Vec::new(),
+            word: String::new(),
+            stems: StemCache::new(STEM_CACHE_LIMIT),
+            buckets: Vec::new(),
+        }
+    }
 }
 
 impl Featurizer {
@@ -338,12 +340,7 @@ impl Featurizer {
     /// Normalises and stems one word through the scratch's cache. An ASCII
     /// word is looked up by a key hashed from its case-folded bytes, so a
     /// cache hit costs no copy and no normalisation.
-    fn stem_entry(
-        &self,
-        raw: &str,
-        word: &mut String,
-        stems: &mut HashMap<u64, StemEntry, BuildIdentity>,
-    ) -> StemEntry {
+    fn stem_entry(&self, raw: &str, word: &mut String, stems: &mut StemCache) -> StemEntry {
         let ascii = raw.is_ascii();
         let key = if ascii {
             hash::word_key(raw.as_bytes(), true)
@@ -351,7 +348,7 @@ impl Featurizer {
             normalize_word_into(raw, word);
             hash::word_key(word.as_bytes(), false)
         };
-        if let Some(entry) = stems.get(&key) {
+        if let Some(entry) = stems.get(key) {
             return *entry;
         }
         if ascii {
@@ -370,9 +367,7 @@ impl Featurizer {
             clause: is_clause_word(base),
             function: is_function_word(base),
         };
-        if stems.len() < STEM_CACHE_LIMIT {
-            stems.insert(key, entry);
-        }
+        stems.insert(key, entry);
         entry
     }
 }

@@ -114,6 +114,12 @@ pub struct Problem<'a> {
 
 /// Minimises the objective from zero parameters.
 pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams> {
+    if !(2..=3).contains(&problem.classes) {
+        return Err(Error::Training(format!(
+            "the solver fits 2 or 3 classes, not {}",
+            problem.classes
+        )));
+    }
     let n = (problem.x.n_cols + 1) * problem.classes;
     let objective = Objective {
         problem,
@@ -185,18 +191,37 @@ impl Gradient for Objective<'_, '_> {
 }
 
 /// `-sum_i r_i log softmax(x_i W + b)[y_i] + alpha/2 |W|^2` and its gradient.
+///
+/// Supports 2 or 3 classes (checked by [`fit`]); the class count is a
+/// compile-time constant inside the pass so each weight row is a fixed-size
+/// array rather than a bounds-checked slice.
 pub fn cost_and_gradient(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
-    let k = p.classes;
-    let n_cols = p.x.n_cols;
-    let mut grad = vec![0.0; w.len()];
+    match p.classes {
+        2 => pass::<2>(p, w),
+        3 => pass::<3>(p, w),
+        k => unreachable!("fit accepts 2 or 3 classes, not {k}"),
+    }
+}
+
+fn pass<const K: usize>(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
+    let bias = p.x.n_cols * K;
+    let (weights, intercept) = w.split_at(bias);
+    let row = |c: u32| -> &[f64; K] {
+        weights[c as usize * K..][..K]
+            .try_into()
+            .expect("K weights per column")
+    };
+    let intercept: [f64; K] = intercept.try_into().expect("one intercept per class");
+    let mut grad = vec![[0.0f64; K]; p.x.n_cols + 1];
     let mut cost = 0.0;
-    let mut z = vec![0.0; k];
-    let bias = n_cols * k;
     for &i in p.rows {
-        z.copy_from_slice(&w[bias..bias + k]);
-        for (c, v) in p.x.row(i) {
-            for (zj, wj) in z.iter_mut().zip(&w[c * k..(c + 1) * k]) {
-                *zj += v * wj;
+        let (a, b) = (p.x.indptr[i], p.x.indptr[i + 1]);
+        let (cols, vals) = (&p.x.cols[a..b], &p.x.vals[a..b]);
+        let mut z = intercept;
+        for (&c, &v) in cols.iter().zip(vals) {
+            let wc = row(c);
+            for j in 0..K {
+                z[j] += v * wc[j];
             }
         }
         let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -205,19 +230,22 @@ pub fn cost_and_gradient(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
         let r = p.row_weights[i];
         let y = p.targets[i];
         cost -= r * (z[y] - log_norm);
-        for (j, zj) in z.iter_mut().enumerate() {
-            let prob = (*zj - log_norm).exp();
-            *zj = r * (prob - if j == y { 1.0 } else { 0.0 });
+        let mut d = [0.0; K];
+        for j in 0..K {
+            d[j] = r * ((z[j] - log_norm).exp() - if j == y { 1.0 } else { 0.0 });
         }
-        for (c, v) in p.x.row(i) {
-            for (g, d) in grad[c * k..(c + 1) * k].iter_mut().zip(&z) {
-                *g += v * d;
+        for (&c, &v) in cols.iter().zip(vals) {
+            let gc = &mut grad[c as usize];
+            for j in 0..K {
+                gc[j] += v * d[j];
             }
         }
-        for (g, d) in grad[bias..bias + k].iter_mut().zip(&z) {
-            *g += d;
+        let gb = &mut grad[p.x.n_cols];
+        for j in 0..K {
+            gb[j] += d[j];
         }
     }
+    let mut grad: Vec<f64> = grad.into_flattened();
     let mut penalty = 0.0;
     for (g, wj) in grad[..bias].iter_mut().zip(&w[..bias]) {
         penalty += wj * wj;

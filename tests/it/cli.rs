@@ -318,6 +318,63 @@ fn training_is_reproducible_byte_for_byte() {
 }
 
 #[test]
+fn large_data_is_cross_validated_on_an_even_sample_and_fitted_on_every_row() {
+    let dir = tempdir();
+    let rows = std::fs::read_to_string(data("small.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let train = |cv_rows: &str, name: &str| {
+        let out = dir.join(name);
+        let o = run(stance()
+            .args([
+                "train",
+                "--folds",
+                "2",
+                "--bits",
+                "12",
+                "--cv-rows",
+                cv_rows,
+            ])
+            .arg("--data")
+            .arg(data("small.csv"))
+            .arg("--out")
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        (stdout(&o), stance::model::format::load(&out).unwrap())
+    };
+    let (said, sampled) = train("20", "sampled.model");
+    assert!(
+        said.contains(&format!(
+            "cross-validated on a sample of 20 of the {rows} rows"
+        )),
+        "{said}"
+    );
+    let meta = sampled.metadata().unwrap();
+    assert_eq!(meta.rows, rows);
+    assert_eq!(meta.settings["cross_validated_rows"], 20);
+
+    // Without a limit below the row count, nothing is said and every row is used.
+    let (said, full) = train("1000000", "full.model");
+    assert!(!said.contains("sample"), "{said}");
+    assert_eq!(
+        full.metadata().unwrap().settings["cross_validated_rows"],
+        rows
+    );
+
+    let o = run(stance()
+        .args(["train", "--folds", "3", "--cv-rows", "5"])
+        .arg("--data")
+        .arg(data("small.csv"))
+        .arg("--out")
+        .arg(dir.join("never.model")));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cv_rows"), "{}", stderr(&o));
+    assert!(!dir.join("never.model").exists());
+}
+
+#[test]
 fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
     let dir = tempdir();
     let out = dir.join("m.model");
