@@ -82,6 +82,18 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     }
 }
 
+/// ASCII letters and digits, by byte: one load per byte in the word loop
+/// instead of two range tests.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
@@ -98,11 +110,10 @@ fn word_end(text: &str, start: usize) -> usize {
     loop {
         while i < bytes.len() {
             let b = bytes[i];
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    break;
-                }
+            if ASCII_ALNUM[b as usize] {
                 i += 1;
+            } else if b < 0x80 {
+                break;
             } else {
                 let (c, len) = char_at(text, i);
                 if !is_word_char(c) {
