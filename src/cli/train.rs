@@ -33,9 +33,13 @@ pub struct Args {
     /// Longest word n-gram (1 to 3).
     #[arg(long, default_value_t = FeatureConfig::default().max_ngram)]
     pub max_ngram: u8,
-    /// Optimiser iterations per fit.
+    /// Optimiser iterations per fit (at most).
     #[arg(long, default_value_t = 100)]
     pub max_iterations: u64,
+    /// Stop a fit once an iteration lowers the loss by less than this per row
+    /// (0: run all --max-iterations).
+    #[arg(long, default_value_t = TrainSettings::default().cost_tolerance)]
+    pub cost_tolerance: f64,
     /// Class weighting: balanced or none.
     #[arg(long, default_value = "balanced", value_parser = ["balanced", "none"])]
     pub class_weights: String,
@@ -79,6 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         alphas: args.alphas,
         folds: args.folds,
         max_iterations: args.max_iterations,
+        cost_tolerance: args.cost_tolerance,
         class_weighting: if args.class_weights == "none" {
             ClassWeighting::None
         } else {

@@ -7,7 +7,9 @@
 //! argmin's L-BFGS (memory 10) with a More-Thuente line search. Only the
 //! data access differs: a dense `rows x features` matrix does not fit for
 //! hashed text features, so rows are kept sparse. Rows may carry weights
-//! (for class balancing), which linfa-logistic cannot express.
+//! (for class balancing), which linfa-logistic cannot express, and a fit
+//! may stop when the loss stops falling ([`SolverSettings`]; off by default,
+//! as in linfa-logistic).
 
 use std::cell::RefCell;
 
@@ -64,11 +66,16 @@ impl SparseRows {
     }
 }
 
-/// Optimiser settings (linfa-logistic's defaults).
+/// Optimiser settings. The default is linfa-logistic's: 100 iterations,
+/// gradient tolerance 1e-4, and no stop on a small change in the loss.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SolverSettings {
     pub max_iterations: u64,
     pub gradient_tolerance: f64,
+    /// Stop once an iteration lowers the loss by less than this much per
+    /// training row. The loss is summed over rows, so a per-row figure means
+    /// the same convergence on 1,000 rows and on 1,000,000.
+    pub cost_tolerance_per_row: f64,
 }
 
 impl Default for SolverSettings {
@@ -76,6 +83,7 @@ impl Default for SolverSettings {
         SolverSettings {
             max_iterations: 100,
             gradient_tolerance: 1e-4,
+            cost_tolerance_per_row: 0.0,
         }
     }
 }
@@ -128,6 +136,11 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
     let linesearch = MoreThuenteLineSearch::new();
     let solver = LBFGS::new(linesearch, 10)
         .with_tolerance_grad(settings.gradient_tolerance)
+        .and_then(|lbfgs| {
+            let per_row = settings.cost_tolerance_per_row * problem.rows.len() as f64;
+            // argmin's own default is machine epsilon: never stop on the loss.
+            lbfgs.with_tolerance_cost(per_row.max(f64::EPSILON))
+        })
         .map_err(|e| Error::Training(e.to_string()))?;
     let result = Executor::new(objective, solver)
         .configure(|state| {

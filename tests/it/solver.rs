@@ -5,7 +5,7 @@
 use linfa::prelude::*;
 use linfa_logistic::MultiLogisticRegression;
 use ndarray::{Array1, Array2};
-use stance::train::solver::{Problem, SolverSettings, SparseRows, fit};
+use stance::train::solver::{Problem, SolverSettings, SparseRows, cost_and_gradient, fit};
 
 /// A deterministic 3-class problem: 90 rows, 7 features, a little noise.
 fn problem() -> (Array2<f64>, Vec<usize>) {
@@ -82,6 +82,40 @@ fn sparse_solver_reaches_linfa_logistic_weights() {
 /// class's one-vs-all F1. (linfa 0.8.1 lays its matrix out as prediction x
 /// truth and its one-vs-all precision and recall come out exchanged against
 /// the usual definitions, so the comparison uses the symmetric F1.)
+#[test]
+fn stopping_on_a_small_loss_change_costs_little_loss() {
+    // A weakly regularised problem that keeps improving for all 100
+    // iterations: the early stop must land within a hair of the full fit.
+    let (x, y) = problem();
+    let mut sparse = SparseRows::new(x.ncols());
+    for row in x.rows() {
+        sparse.push_row(row.iter().enumerate().map(|(j, &v)| (j as u32, v)));
+    }
+    let rows: Vec<usize> = (0..x.nrows()).collect();
+    let problem = Problem {
+        x: &sparse,
+        rows: &rows,
+        targets: &y,
+        row_weights: &vec![1.0; x.nrows()],
+        classes: 3,
+        alpha: 0.001,
+    };
+    let cost = |tolerance: f64| {
+        let settings = SolverSettings {
+            cost_tolerance_per_row: tolerance,
+            ..SolverSettings::default()
+        };
+        let params = fit(&problem, settings).unwrap();
+        cost_and_gradient(&problem, &params.params).0
+    };
+    let (full, early, loose) = (cost(0.0), cost(2e-4), cost(0.5));
+    let per_row = |c: f64| c / x.nrows() as f64;
+    assert!(full <= early + 1e-9, "full {full} early {early}");
+    assert!(per_row(early - full) < 0.005, "full {full} early {early}");
+    // A tolerance far too loose stops almost at once: the setting is used.
+    assert!(loose > 2.0 * full, "full {full} loose {loose}");
+}
+
 #[test]
 fn eval_metrics_agree_with_linfa_confusion_matrix() {
     use stance::Axis;
