@@ -37,21 +37,6 @@ pub fn bucket(h: u64, bits: u8) -> u32 {
     (finish(h) >> (64 - u32::from(bits))) as u32
 }
 
-/// [`word_key`] with ASCII case folding for an all-ASCII word, checked in
-/// the same pass; `None` if any byte is not ASCII.
-#[inline]
-pub fn ascii_word_key(bytes: &[u8]) -> Option<u64> {
-    let mut high = 0u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        high |= u64::from_le_bytes(c.try_into().expect("eight bytes"));
-    }
-    for &b in chunks.remainder() {
-        high |= u64::from(b);
-    }
-    (high & 0x8080_8080_8080_8080 == 0).then(|| word_key(bytes, true))
-}
-
 /// A fast hash of a word's bytes, eight at a time, used as the stem-cache
 /// key. With `fold_ascii_case` every byte is OR-ed with 0x20, which
 /// lower-cases ASCII letters and leaves digits, `'`, `.` and `,` unchanged:

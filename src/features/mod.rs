@@ -341,12 +341,13 @@ impl Featurizer {
     /// word is looked up by a key hashed from its case-folded bytes, so a
     /// cache hit costs no copy and no normalisation.
     fn stem_entry(&self, raw: &str, word: &mut String, stems: &mut StemCache) -> StemEntry {
-        let ascii_key = hash::ascii_word_key(raw.as_bytes());
-        let ascii = ascii_key.is_some();
-        let key = ascii_key.unwrap_or_else(|| {
+        let ascii = raw.is_ascii();
+        let key = if ascii {
+            hash::word_key(raw.as_bytes(), true)
+        } else {
             normalize_word_into(raw, word);
             hash::word_key(word.as_bytes(), false)
-        });
+        };
         if let Some(entry) = stems.get(key) {
             return *entry;
         }

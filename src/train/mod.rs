@@ -292,19 +292,26 @@ type HeldOutLogits = (usize, [f64; CLASSES]);
 
 /// One axis's training problem: targets and row weights of every row, and
 /// the rows that take part in cross-validation with their folds.
-struct AxisProblem {
+struct AxisProblem<'r> {
     axis: Axis,
     targets: Vec<usize>,
     class_counts: [usize; CLASSES],
     class_weights: [f64; CLASSES],
     row_weights: Vec<f64>,
-    cv_rows: Vec<usize>,
-    /// Fold of each of `cv_rows`.
+    /// The rows in cross-validation (shared by both axes), their targets
+    /// and their folds.
+    cv_rows: &'r [usize],
+    cv_targets: Vec<usize>,
     folds: Vec<usize>,
 }
 
-impl AxisProblem {
-    fn new(axis: Axis, targets: Vec<usize>, cv_rows: &[usize], settings: &TrainSettings) -> Self {
+impl<'r> AxisProblem<'r> {
+    fn new(
+        axis: Axis,
+        targets: Vec<usize>,
+        cv_rows: &'r [usize],
+        settings: &TrainSettings,
+    ) -> Self {
         let n = targets.len();
         let mut class_counts = [0usize; CLASSES];
         for &t in &targets {
@@ -329,7 +336,8 @@ impl AxisProblem {
             class_counts,
             class_weights,
             row_weights,
-            cv_rows: cv_rows.to_vec(),
+            cv_rows,
+            cv_targets,
             folds,
         }
     }
@@ -379,12 +387,12 @@ impl AxisProblem {
     /// Chooses alpha by out-of-fold macro-F1 (log loss breaks ties) and fits
     /// the temperature on the chosen alpha's out-of-fold logits.
     fn choose(&self, settings: &TrainSettings, oof: &[Vec<[f64; CLASSES]>]) -> AxisTraining {
-        let targets: Vec<usize> = self.cv_rows.iter().map(|&i| self.targets[i]).collect();
+        let targets = &self.cv_targets;
         let mut by_alpha = Vec::new();
         let mut best = 0;
         let mut best_key = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for (a, logits) in oof.iter().enumerate() {
-            let m = metrics_of(self.axis, &targets, logits, 1.0);
+            let m = metrics_of(self.axis, targets, logits, 1.0);
             by_alpha.push((settings.alphas[a], m.macro_f1));
             let key = (round6(m.macro_f1), -m.log_loss);
             if key > best_key {
@@ -393,11 +401,11 @@ impl AxisProblem {
             }
         }
         let temperature = if settings.calibrate {
-            fit_temperature(&targets, &oof[best])
+            fit_temperature(targets, &oof[best])
         } else {
             1.0
         };
-        let cv = metrics_of(self.axis, &targets, &oof[best], temperature);
+        let cv = metrics_of(self.axis, targets, &oof[best], temperature);
         AxisTraining {
             axis: self.axis,
             class_counts: self.class_counts,
@@ -417,7 +425,7 @@ impl AxisProblem {
 /// jobs, so neither core waits for the other axis.
 fn fit_axes(
     x: &SparseRows,
-    axes: &[AxisProblem],
+    axes: &[AxisProblem<'_>],
     settings: &TrainSettings,
     fitted: &(dyn Fn() + Sync),
 ) -> Result<Vec<(AxisTraining, SoftmaxParams)>> {

@@ -47,19 +47,26 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// Runs `stance train` on `tests/data/small.csv` with `args`, writing `out`.
+fn train_small(args: &[&str], out: &Path) -> Output {
+    run(stance()
+        .arg("train")
+        .args(args)
+        .arg("--data")
+        .arg(data("small.csv"))
+        .arg("--out")
+        .arg(out))
+}
+
 /// A small model trained once from `tests/data/small.csv`.
 fn small_model() -> &'static Path {
     static MODEL: OnceLock<PathBuf> = OnceLock::new();
     MODEL.get_or_init(|| {
         let path = tempdir().join("small.model");
-        let o = run(stance()
-            .args([
-                "train", "--folds", "2", "--alphas", "0.01,0.1", "--bits", "12",
-            ])
-            .arg("--data")
-            .arg(data("small.csv"))
-            .arg("--out")
-            .arg(&path));
+        let o = train_small(
+            &["--folds", "2", "--alphas", "0.01,0.1", "--bits", "12"],
+            &path,
+        );
         assert!(o.status.success(), "train failed: {}", stderr(&o));
         path
     })
@@ -271,21 +278,11 @@ fn train_refuses_to_overwrite_without_force() {
     let dir = tempdir();
     let out = dir.join("m.model");
     std::fs::write(&out, b"precious").unwrap();
-    let o = run(stance()
-        .args(["train", "--folds", "2", "--bits", "12"])
-        .arg("--data")
-        .arg(data("small.csv"))
-        .arg("--out")
-        .arg(&out));
+    let o = train_small(&["--folds", "2", "--bits", "12"], &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--force"));
     assert_eq!(std::fs::read(&out).unwrap(), b"precious");
-    let o = run(stance()
-        .args(["train", "--force", "--folds", "2", "--bits", "12"])
-        .arg("--data")
-        .arg(data("small.csv"))
-        .arg("--out")
-        .arg(&out));
+    let o = train_small(&["--force", "--folds", "2", "--bits", "12"], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("cv macro-F1"));
     assert!(stance::model::format::load(&out).is_ok());
@@ -297,20 +294,10 @@ fn training_is_reproducible_byte_for_byte() {
     let mut files = Vec::new();
     for (name, threads) in [("a.model", "1"), ("b.model", "2")] {
         let out = dir.join(name);
-        let o = run(stance()
-            .args([
-                "train",
-                "--folds",
-                "3",
-                "--bits",
-                "12",
-                "--threads",
-                threads,
-            ])
-            .arg("--data")
-            .arg(data("small.csv"))
-            .arg("--out")
-            .arg(&out));
+        let o = train_small(
+            &["--folds", "3", "--bits", "12", "--threads", threads],
+            &out,
+        );
         assert!(o.status.success(), "{}", stderr(&o));
         files.push(std::fs::read(&out).unwrap());
     }
@@ -327,20 +314,10 @@ fn large_data_is_cross_validated_on_an_even_sample_and_fitted_on_every_row() {
         - 1;
     let train = |cv_rows: &str, name: &str| {
         let out = dir.join(name);
-        let o = run(stance()
-            .args([
-                "train",
-                "--folds",
-                "2",
-                "--bits",
-                "12",
-                "--cv-rows",
-                cv_rows,
-            ])
-            .arg("--data")
-            .arg(data("small.csv"))
-            .arg("--out")
-            .arg(&out));
+        let o = train_small(
+            &["--folds", "2", "--bits", "12", "--cv-rows", cv_rows],
+            &out,
+        );
         assert!(o.status.success(), "{}", stderr(&o));
         (stdout(&o), stance::model::format::load(&out).unwrap())
     };
@@ -363,12 +340,10 @@ fn large_data_is_cross_validated_on_an_even_sample_and_fitted_on_every_row() {
         rows
     );
 
-    let o = run(stance()
-        .args(["train", "--folds", "3", "--cv-rows", "5"])
-        .arg("--data")
-        .arg(data("small.csv"))
-        .arg("--out")
-        .arg(dir.join("never.model")));
+    let o = train_small(
+        &["--folds", "3", "--cv-rows", "5"],
+        &dir.join("never.model"),
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("cv_rows"), "{}", stderr(&o));
     assert!(!dir.join("never.model").exists());
@@ -565,11 +540,10 @@ fn a_full_disk_is_a_runtime_error() {
 
 #[test]
 fn an_unwritable_model_path_is_named_in_the_error() {
-    let o = run(stance()
-        .args(["train", "--folds", "2", "--bits", "12"])
-        .arg("--data")
-        .arg(data("small.csv"))
-        .args(["--out", "/nonexistent-dir/m.model"]));
+    let o = train_small(
+        &["--folds", "2", "--bits", "12"],
+        Path::new("/nonexistent-dir/m.model"),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("/nonexistent-dir/m.model"),

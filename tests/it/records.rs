@@ -145,17 +145,22 @@ fn an_unterminated_quote_is_reported() {
     assert!(e.contains("quote"), "{e}");
 }
 
+/// The error of parsing `bytes` as a labeled CSV file named `name`.
+fn labeled_error(bytes: &[u8], name: &str, on_error: OnError) -> String {
+    stance::dataset::parse_labeled(
+        bytes,
+        std::path::Path::new(name),
+        &Default::default(),
+        on_error,
+    )
+    .unwrap_err()
+    .to_string()
+}
+
 #[test]
 fn an_unterminated_quote_in_a_labeled_file_is_reported() {
     let bytes = b"id,text,hostility,diplomacy\n1,fine,neutral,none\n2,\"never closed,neutral,none\n3,x,neutral,none\n";
-    let e = stance::dataset::parse_labeled(
-        bytes,
-        std::path::Path::new("l.csv"),
-        &Default::default(),
-        OnError::Skip,
-    )
-    .unwrap_err()
-    .to_string();
+    let e = labeled_error(bytes, "l.csv", OnError::Skip);
     assert!(e.contains("l.csv:3: text: unterminated quote"), "{e}");
 }
 
@@ -163,14 +168,7 @@ fn an_unterminated_quote_in_a_labeled_file_is_reported() {
 fn bare_carriage_returns_end_lines_in_both_readers() {
     // Found by fuzzing (fuzz/regressions/csv_labeled): old Mac line ends.
     let bytes = b"text,hostility,diplomacy\rWe will talk.,neutral,open\r\xff,hostile,none\r";
-    let e = stance::dataset::parse_labeled(
-        bytes,
-        std::path::Path::new("cr.csv"),
-        &Default::default(),
-        OnError::Fail,
-    )
-    .unwrap_err()
-    .to_string();
+    let e = labeled_error(bytes, "cr.csv", OnError::Fail);
     assert!(e.contains("cr.csv:3: text: invalid UTF-8"), "{e}");
     let input = "id,text\r1,one\r2,two\r\n3,three\n";
     let rows = read(input, RecordFormat::Csv, OnError::Fail).unwrap();
