@@ -37,39 +37,6 @@ pub fn bucket(h: u64, bits: u8) -> u32 {
     (finish(h) >> (64 - u32::from(bits))) as u32
 }
 
-/// A fast hash of a word's bytes, eight at a time, used as the stem-cache
-/// key. With `fold_ascii_case` every byte is OR-ed with 0x20, which
-/// lower-cases ASCII letters and leaves digits, `'`, `.` and `,` unchanged:
-/// the tokenizer's ASCII word alphabet, so the key equals that of the
-/// normalised word without building it.
-#[inline]
-pub fn word_key(bytes: &[u8], fold_ascii_case: bool) -> u64 {
-    let fold = if fold_ascii_case {
-        0x2020_2020_2020_2020u64
-    } else {
-        0
-    };
-    let mut h = 0x5bd1_e995_u64 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().expect("eight bytes")) | fold;
-        h = (h ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        // Shifting bytes in avoids a store-to-load stall through a stack buffer.
-        let mut v = 0u64;
-        for (i, &b) in rest.iter().enumerate() {
-            v |= u64::from(b) << (8 * i);
-        }
-        let mask = u64::MAX >> (64 - 8 * rest.len());
-        h = (h ^ ((v | fold) & mask))
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-            .rotate_left(29);
-    }
-    finish(h)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use crate::text::normalize::{
 use crate::text::{EnglishStemmer, Token, TokenKind, tokenize_into};
 use cues::Cue;
 use hash::{bucket, combine, hash_bytes};
-use stem_cache::{StemCache, StemEntry};
+use stem_cache::{StemCache, StemEntry, WordKey};
 
 /// Words beyond this many in one sentence are ignored (bounded work per sentence).
 pub const MAX_WORDS: usize = 256;
@@ -276,7 +276,7 @@ impl Featurizer {
                     function: false,
                 }
             } else {
-                self.stem_entry(&sentence[token.span.clone()], word, stems)
+                self.stem_entry(sentence, token.span.clone(), word, stems)
             };
             if entry.clause {
                 negated = false;
@@ -337,23 +337,38 @@ impl Featurizer {
         }
     }
 
-    /// Normalises and stems one word through the scratch's cache. An ASCII
-    /// word is looked up by a key hashed from its case-folded bytes, so a
-    /// cache hit costs no copy and no normalisation.
-    fn stem_entry(&self, raw: &str, word: &mut String, stems: &mut StemCache) -> StemEntry {
-        let ascii = raw.is_ascii();
-        let key = if ascii {
-            hash::word_key(raw.as_bytes(), true)
-        } else {
-            normalize_word_into(raw, word);
-            hash::word_key(word.as_bytes(), false)
-        };
-        if let Some(entry) = stems.get(key) {
-            return *entry;
+    /// The stem and word facts of `sentence[span]`, through the scratch's
+    /// cache. A short ASCII word is looked up by its own case-folded bytes,
+    /// so a cache hit costs no copy, no normalisation and no hashing.
+    #[inline(always)]
+    fn stem_entry(
+        &self,
+        sentence: &str,
+        span: Range<usize>,
+        word: &mut String,
+        stems: &mut StemCache,
+    ) -> StemEntry {
+        let key = WordKey::short_ascii(sentence.as_bytes(), span.start, span.len()).or_else(|| {
+            normalize_word_into(&sentence[span.clone()], word);
+            WordKey::hashed(hash_bytes(word.as_bytes()))
+        });
+        match key.and_then(|key| stems.get(key)) {
+            Some(entry) => *entry,
+            None => self.stem_and_cache(&sentence[span], key, word, stems),
         }
-        if ascii {
-            normalize_word_into(raw, word);
-        }
+    }
+
+    /// Normalises and stems a word missing from the cache, and caches it.
+    #[cold]
+    #[inline(never)]
+    fn stem_and_cache(
+        &self,
+        raw: &str,
+        key: Option<WordKey>,
+        word: &mut String,
+        stems: &mut StemCache,
+    ) -> StemEntry {
+        normalize_word_into(raw, word);
         let (base, contraction) = match split_negated_contraction(word) {
             Some(base) => (base, true),
             None => (word.as_str(), false),
@@ -367,7 +382,9 @@ impl Featurizer {
             clause: is_clause_word(base),
             function: is_function_word(base),
         };
-        stems.insert(key, entry);
+        if let Some(key) = key {
+            stems.insert(key, entry);
+        }
         entry
     }
 }
