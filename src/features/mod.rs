@@ -183,8 +183,37 @@ impl Featurizer {
     /// Fills `scratch.buckets` with the features of `sentence`; returns the
     /// value every feature carries (`1/sqrt(n)`, or 0 for no features).
     pub fn features_into(&self, sentence: &str, scratch: &mut Scratch) -> f32 {
-        self.walk(sentence, scratch, |_, _| {});
-        feature_value(scratch.buckets.len())
+        let Scratch {
+            tokens,
+            word,
+            stems,
+            buckets,
+        } = scratch;
+        buckets.clear();
+        let n = self.walk(sentence, tokens, word, stems, |bucket, _| {
+            buckets.push(bucket)
+        });
+        feature_value(n)
+    }
+
+    /// Calls `on_bucket` with the bucket of each feature of `sentence`, in
+    /// firing order, and returns the value every feature carries: what
+    /// [`Featurizer::features_into`] computes, without storing the buckets.
+    #[inline]
+    pub fn for_each_bucket(
+        &self,
+        sentence: &str,
+        scratch: &mut Scratch,
+        mut on_bucket: impl FnMut(u32),
+    ) -> f32 {
+        let Scratch {
+            tokens,
+            word,
+            stems,
+            ..
+        } = scratch;
+        let n = self.walk(sentence, tokens, word, stems, |bucket, _| on_bucket(bucket));
+        feature_value(n)
     }
 
     /// Like [`Featurizer::features_into`], and also reports where each feature came from.
@@ -195,31 +224,36 @@ impl Featurizer {
         origins: &mut Vec<FeatureOrigin>,
     ) -> f32 {
         origins.clear();
-        self.walk(sentence, scratch, |bucket, (kind, span)| {
-            origins.push(FeatureOrigin { bucket, kind, span })
-        });
-        feature_value(scratch.buckets.len())
-    }
-
-    fn walk(
-        &self,
-        sentence: &str,
-        scratch: &mut Scratch,
-        mut on_feature: impl FnMut(u32, (FeatureKind, Range<usize>)),
-    ) {
         let Scratch {
             tokens,
             word,
             stems,
             buckets,
         } = scratch;
-        tokenize_into(sentence, tokens);
         buckets.clear();
+        let n = self.walk(sentence, tokens, word, stems, |bucket, (kind, span)| {
+            buckets.push(bucket);
+            origins.push(FeatureOrigin { bucket, kind, span })
+        });
+        feature_value(n)
+    }
+
+    /// Fires every feature of `sentence` through `on_feature`; returns how many fired.
+    #[inline(always)]
+    fn walk(
+        &self,
+        sentence: &str,
+        tokens: &mut Vec<Token>,
+        word: &mut String,
+        stems: &mut StemCache,
+        mut on_feature: impl FnMut(u32, (FeatureKind, Range<usize>)),
+    ) -> usize {
+        tokenize_into(sentence, tokens);
         let bits = self.config.bits;
+        let mut fired = 0;
         let mut emit = |h: u64, kind: FeatureKind, span: Range<usize>| {
-            let b = bucket(h, bits);
-            buckets.push(b);
-            on_feature(b, (kind, span));
+            fired += 1;
+            on_feature(bucket(h, bits), (kind, span));
         };
 
         // Previous two stems and where they started, for n-grams.
@@ -335,6 +369,7 @@ impl Featurizer {
         if let Some(span) = quoted_speech {
             emit(combine(SENTENCE, 3), FeatureKind::QuotedSpeech, span);
         }
+        fired
     }
 
     /// The stem and word facts of `sentence[span]`, through the scratch's

@@ -206,31 +206,33 @@ impl Classifier {
 
     /// Scores one sentence. Allocation-free once `scratch` is warm.
     pub fn predict(&self, sentence: &str, scratch: &mut Scratch) -> Prediction {
-        let value = self.featurizer.features_into(sentence, scratch);
-        self.predict_buckets(&scratch.buckets, value)
+        let mut sum = [0f32; ROW];
+        let rows = self.rows();
+        let value = self
+            .featurizer
+            .for_each_bucket(sentence, scratch, |bucket| {
+                add_row(&mut sum, &rows[bucket as usize])
+            });
+        self.prediction(self.scaled_logits(sum, value))
     }
 
     /// Scores an already featurised sentence.
     pub fn predict_buckets(&self, buckets: &[u32], value: f32) -> Prediction {
-        let logits = self.logits(buckets, value);
-        Prediction {
-            hostility: softmax(&logits, Axis::Hostility, self.weights.temperature[0]),
-            diplomacy: softmax(&logits, Axis::Diplomacy, self.weights.temperature[1]),
-        }
+        self.prediction(self.logits(buckets, value))
     }
 
     /// Raw (uncalibrated) logits of both axes: bias plus `value` times the
     /// sum of the fired rows.
     pub fn logits(&self, buckets: &[u32], value: f32) -> [f32; ROW] {
         let mut sum = [0f32; ROW];
-        let table = &self.weights.table;
-        for &b in buckets {
-            let start = b as usize * ROW;
-            let row: &[f32; ROW] = table[start..start + ROW].try_into().expect("row width");
-            for k in 0..ROW {
-                sum[k] += row[k];
-            }
+        let rows = self.rows();
+        for &bucket in buckets {
+            add_row(&mut sum, &rows[bucket as usize]);
         }
+        self.scaled_logits(sum, value)
+    }
+
+    fn scaled_logits(&self, sum: [f32; ROW], value: f32) -> [f32; ROW] {
         let mut logits = self.weights.bias;
         for k in 0..ROW {
             logits[k] += value * sum[k];
@@ -238,9 +240,28 @@ impl Classifier {
         logits
     }
 
+    fn prediction(&self, logits: [f32; ROW]) -> Prediction {
+        Prediction {
+            hostility: softmax(&logits, Axis::Hostility, self.weights.temperature[0]),
+            diplomacy: softmax(&logits, Axis::Diplomacy, self.weights.temperature[1]),
+        }
+    }
+
+    /// The weight table as rows: a bucket's row is one bounds check away.
+    fn rows(&self) -> &[[f32; ROW]] {
+        bytemuck::cast_slice(&self.weights.table)
+    }
+
     /// The weight of one bucket for one class of one axis.
     pub fn weight(&self, bucket: u32, axis: Axis, class: usize) -> f32 {
         self.weights.table[bucket as usize * ROW + axis.offset() + class]
+    }
+}
+
+#[inline]
+fn add_row(sum: &mut [f32; ROW], row: &[f32; ROW]) {
+    for k in 0..ROW {
+        sum[k] += row[k];
     }
 }
 

@@ -33,26 +33,22 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                let end = word_end(text, i);
-                let kind = if b.is_ascii_digit() {
-                    TokenKind::Number
-                } else {
-                    TokenKind::Word
-                };
-                out.push(Token { kind, span: i..end });
-                i = end;
-                continue;
-            }
-            if b == b' ' {
-                i += 1;
-                continue;
-            }
-            (b as char, 1)
-        } else {
-            char_at(text, i)
-        };
+        if ASCII_ALNUM[b as usize] {
+            let end = word_end(text, i);
+            let kind = if b.is_ascii_digit() {
+                TokenKind::Number
+            } else {
+                TokenKind::Word
+            };
+            out.push(Token { kind, span: i..end });
+            i = end;
+            continue;
+        }
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
+        let (c, len) = char_at(text, i);
         if is_word_char(c) {
             let end = word_end(text, i);
             out.push(Token {
@@ -82,8 +78,7 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
     }
 }
 
-/// ASCII letters and digits, by byte: one load per byte in the word loop
-/// instead of two range tests.
+/// ASCII letters and digits, by byte: one load instead of two range tests.
 static ASCII_ALNUM: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
