@@ -249,7 +249,12 @@ impl Featurizer {
         mut on_feature: impl FnMut(u32, (FeatureKind, Range<usize>)),
     ) -> usize {
         tokenize_into(sentence, tokens);
-        let bits = self.config.bits;
+        let FeatureConfig {
+            bits,
+            max_ngram,
+            cues,
+            negation,
+        } = self.config;
         let mut fired = 0;
         let mut emit = |h: u64, kind: FeatureKind, span: Range<usize>| {
             fired += 1;
@@ -316,27 +321,27 @@ impl Featurizer {
                 negated = false;
             }
             let span = token.span.clone();
-            let neg = negated && self.config.negation && !entry.function;
+            let neg = negated && negation && !entry.function;
             emit(
                 combine(UNIGRAM | if neg { NEGATED } else { 0 }, entry.stem),
                 FeatureKind::Word { negated: neg },
                 span.clone(),
             );
-            if self.config.max_ngram >= 2 && history >= 1 {
+            if max_ngram >= 2 && history >= 1 {
                 emit(
                     combine(combine(BIGRAM, prev[1].0), entry.stem),
                     FeatureKind::Bigram,
                     prev[1].1..span.end,
                 );
             }
-            if self.config.max_ngram >= 3 && history >= 2 {
+            if max_ngram >= 3 && history >= 2 {
                 emit(
                     combine(combine(combine(TRIGRAM, prev[0].0), prev[1].0), entry.stem),
                     FeatureKind::Trigram,
                     prev[0].1..span.end,
                 );
             }
-            if self.config.cues {
+            if cues {
                 let mut mask = entry.cues;
                 while mask != 0 {
                     let cue = Cue::ALL[mask.trailing_zeros() as usize];

@@ -88,5 +88,6 @@ proptest! {
         std::fs::write(&path, &data).unwrap();
         let _ = stance::dataset::read_labeled(&path, &Default::default(), Default::default());
         let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_dir(&dir);
     }
 }
