@@ -34,7 +34,20 @@ pub fn finish(mut h: u64) -> u64 {
 /// The bucket of a feature hash in a table of `2^bits` rows.
 #[inline]
 pub fn bucket(h: u64, bits: u8) -> u32 {
-    (finish(h) >> (64 - u32::from(bits))) as u32
+    bucket_of_spread(spread(h), bits)
+}
+
+/// The top 32 bits of a finished feature hash: enough to give the bucket in
+/// any table of up to `2^32` rows, so it can be computed once and stored.
+#[inline]
+pub fn spread(h: u64) -> u32 {
+    (finish(h) >> 32) as u32
+}
+
+/// The bucket of a [`spread`] hash in a table of `2^bits` rows (`bits` up to 32).
+#[inline]
+pub fn bucket_of_spread(spread: u32, bits: u8) -> u32 {
+    spread >> (32 - u32::from(bits))
 }
 
 #[cfg(test)]

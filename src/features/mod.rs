@@ -21,7 +21,7 @@ use crate::text::normalize::{
 };
 use crate::text::{EnglishStemmer, Token, TokenKind, tokenize_into};
 use cues::Cue;
-use hash::{bucket, combine, hash_bytes};
+use hash::{bucket, bucket_of_spread, combine, hash_bytes, spread};
 use stem_cache::{StemCache, StemEntry, WordKey};
 
 /// Words beyond this many in one sentence are ignored (bounded work per sentence).
@@ -129,6 +129,8 @@ pub struct Featurizer {
     stemmer: EnglishStemmer,
     /// Stem hash -> cue mask.
     cue_masks: HashMap<u64, u16, BuildIdentity>,
+    /// What every number stands for: one shape.
+    number: StemEntry,
 }
 
 /// Caller-owned buffers for featurisation; reuse one per thread.
@@ -172,6 +174,11 @@ impl Featurizer {
             config,
             stemmer,
             cue_masks,
+            number: StemEntry {
+                stem: hash_bytes(NUMBER_SHAPE),
+                unigram: unigram_spreads(hash_bytes(NUMBER_SHAPE)),
+                ..StemEntry::default()
+            },
         })
     }
 
@@ -256,9 +263,9 @@ impl Featurizer {
             negation,
         } = self.config;
         let mut fired = 0;
-        let mut emit = |h: u64, kind: FeatureKind, span: Range<usize>| {
+        let mut emit = |bucket: u32, kind: FeatureKind, span: Range<usize>| {
             fired += 1;
-            on_feature(bucket(h, bits), (kind, span));
+            on_feature(bucket, (kind, span));
         };
 
         // Previous two stems and where they started, for n-grams.
@@ -306,14 +313,7 @@ impl Featurizer {
                 break;
             }
             let entry = if token.kind == TokenKind::Number {
-                StemEntry {
-                    stem: hash_bytes(NUMBER_SHAPE),
-                    cues: 0,
-                    negator: false,
-                    contraction: false,
-                    clause: false,
-                    function: false,
-                }
+                self.number
             } else {
                 self.stem_entry(sentence, token.span.clone(), word, stems)
             };
@@ -323,20 +323,23 @@ impl Featurizer {
             let span = token.span.clone();
             let neg = negated && negation && !entry.function;
             emit(
-                combine(UNIGRAM | if neg { NEGATED } else { 0 }, entry.stem),
+                bucket_of_spread(entry.unigram[usize::from(neg)], bits),
                 FeatureKind::Word { negated: neg },
                 span.clone(),
             );
             if max_ngram >= 2 && history >= 1 {
                 emit(
-                    combine(combine(BIGRAM, prev[1].0), entry.stem),
+                    bucket(combine(combine(BIGRAM, prev[1].0), entry.stem), bits),
                     FeatureKind::Bigram,
                     prev[1].1..span.end,
                 );
             }
             if max_ngram >= 3 && history >= 2 {
                 emit(
-                    combine(combine(combine(TRIGRAM, prev[0].0), prev[1].0), entry.stem),
+                    bucket(
+                        combine(combine(combine(TRIGRAM, prev[0].0), prev[1].0), entry.stem),
+                        bits,
+                    ),
                     FeatureKind::Trigram,
                     prev[0].1..span.end,
                 );
@@ -348,7 +351,7 @@ impl Featurizer {
                     mask &= mask - 1;
                     let seed = CUE | if neg { NEGATED } else { 0 };
                     emit(
-                        combine(seed, cue as u64),
+                        bucket(combine(seed, cue as u64), bits),
                         FeatureKind::Cue { cue, negated: neg },
                         span.clone(),
                     );
@@ -362,17 +365,29 @@ impl Featurizer {
             }
         }
         if let Some(span) = question {
-            emit(combine(SENTENCE, 1), FeatureKind::Question, span);
+            emit(
+                bucket(combine(SENTENCE, 1), bits),
+                FeatureKind::Question,
+                span,
+            );
         }
         // A quotation still open at the end is speech quoted across sentences.
         if let Some((start, _)) = open_quote {
             quoted_speech = quoted_speech.or(Some(start..sentence.len()));
         }
         if let Some(span) = scare_quote {
-            emit(combine(SENTENCE, 2), FeatureKind::ScareQuote, span);
+            emit(
+                bucket(combine(SENTENCE, 2), bits),
+                FeatureKind::ScareQuote,
+                span,
+            );
         }
         if let Some(span) = quoted_speech {
-            emit(combine(SENTENCE, 3), FeatureKind::QuotedSpeech, span);
+            emit(
+                bucket(combine(SENTENCE, 3), bits),
+                FeatureKind::QuotedSpeech,
+                span,
+            );
         }
         fired
     }
@@ -416,6 +431,7 @@ impl Featurizer {
         let stem = hash_bytes(self.stemmer.stem(base).as_bytes());
         let entry = StemEntry {
             stem,
+            unigram: unigram_spreads(stem),
             cues: self.cue_masks.get(&stem).copied().unwrap_or(0),
             negator: is_negator(base),
             contraction,
@@ -427,6 +443,14 @@ impl Featurizer {
         }
         entry
     }
+}
+
+/// The unigram feature of a stem, plain and negated, as spread hashes.
+fn unigram_spreads(stem: u64) -> [u32; 2] {
+    [
+        spread(combine(UNIGRAM, stem)),
+        spread(combine(UNIGRAM | NEGATED, stem)),
+    ]
 }
 
 fn feature_value(n: usize) -> f32 {

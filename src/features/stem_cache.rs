@@ -9,6 +9,9 @@
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StemEntry {
     pub stem: u64,
+    /// The word's unigram feature, plain and negated, as [`super::hash::spread`]
+    /// hashes: its bucket costs a shift instead of a hash per occurrence.
+    pub unigram: [u32; 2],
     pub cues: u16,
     pub negator: bool,
     pub contraction: bool,

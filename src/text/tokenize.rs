@@ -41,7 +41,9 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
                 TokenKind::Word
             };
             out.push(Token { kind, span: i..end });
-            i = end;
+            // Step over the space that usually follows, without a trip
+            // around the loop.
+            i = end + usize::from(bytes.get(end) == Some(&b' '));
             continue;
         }
         if b == b' ' {
