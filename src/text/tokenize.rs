@@ -181,6 +181,108 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The tokenizer's rules applied one character at a time: the
+    /// specification the eight-byte scans must match.
+    fn reference(text: &str) -> Vec<Token> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let at = |k: usize| chars.get(k).map_or(text.len(), |&(i, _)| i);
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            let (i, c) = chars[k];
+            if is_word_char(c) {
+                let mut j = k + 1;
+                loop {
+                    while j < chars.len() && is_word_char(chars[j].1) {
+                        j += 1;
+                    }
+                    let joined = j + 1 < chars.len()
+                        && match chars[j].1 {
+                            '\'' | '\u{2019}' | '.' => is_word_char(chars[j + 1].1),
+                            ',' => {
+                                chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit()
+                            }
+                            _ => false,
+                        };
+                    if !joined {
+                        break;
+                    }
+                    j += 1;
+                }
+                let kind = if c.is_ascii_digit() {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                };
+                out.push(Token {
+                    kind,
+                    span: i..at(j),
+                });
+                k = j;
+                continue;
+            }
+            let kind = match c {
+                ',' | ';' | ':' | '(' | ')' | '[' | ']' | '.' | '!' | '\u{2014}' | '\u{2013}' => {
+                    Some(TokenKind::ClauseBreak)
+                }
+                '-' if chars.get(k + 1).is_some_and(|&(_, n)| n == ' ') => {
+                    Some(TokenKind::ClauseBreak)
+                }
+                '?' => Some(TokenKind::Question),
+                '"' | '\u{201C}' | '\u{201D}' | '\u{00AB}' | '\u{00BB}' | '\u{2018}'
+                | '\u{2019}' | '\'' => Some(TokenKind::Quote),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                out.push(Token {
+                    kind,
+                    span: i..at(k + 1),
+                });
+            }
+            k += 1;
+        }
+        out
+    }
+
+    fn tokenized(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        tokenize_into(text, &mut out);
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_follow_the_rules_applied_one_character_at_a_time(
+            chars in prop::collection::vec(
+                prop::sample::select(
+                    "aaaaeeetTZ0099    ,.;:'\u{2019}\"?!-()\u{e9}\u{4e2d}\u{2014}\t\n\u{0}\u{7f}"
+                        .chars()
+                        .collect::<Vec<_>>(),
+                ),
+                0..300,
+            )
+        ) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(tokenized(&text), reference(&text));
+        }
+    }
+
+    #[test]
+    fn long_runs_end_where_they_should_at_any_offset() {
+        for lead in 0..70 {
+            for run in 1..140 {
+                let text = format!(
+                    "{}{} x, {}",
+                    " ".repeat(lead),
+                    "w".repeat(run),
+                    "9".repeat(run)
+                );
+                assert_eq!(tokenized(&text), reference(&text), "lead {lead} run {run}");
+            }
+        }
+    }
 
     #[test]
     fn word_bytes_are_found_eight_at_a_time_as_one_at_a_time() {
