@@ -59,10 +59,14 @@ mod tests {
         // A model file stores weights by bucket: these values must never change.
         assert_eq!(hash_bytes(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(hash_bytes(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(
-            bucket(hash_bytes(b"talk"), 18),
-            bucket(hash_bytes(b"talk"), 18)
-        );
+        // Buckets as the finaliser's top bits (values from a standalone
+        // copy of the functions), also through a stored spread.
+        let talk = hash_bytes(b"talk");
+        assert_eq!(bucket(talk, 18), 33985);
+        assert_eq!(bucket(talk, 24), 2_175_081);
+        assert_eq!(bucket_of_spread(spread(talk), 18), 33985);
+        let bigram = combine(combine(0x02, hash_bytes(b"peac")), talk);
+        assert_eq!(bucket(bigram, 18), 136_713);
         assert_ne!(combine(1, 2), combine(2, 1));
     }
 
