@@ -190,17 +190,7 @@ impl Featurizer {
     /// Fills `scratch.buckets` with the features of `sentence`; returns the
     /// value every feature carries (`1/sqrt(n)`, or 0 for no features).
     pub fn features_into(&self, sentence: &str, scratch: &mut Scratch) -> f32 {
-        let Scratch {
-            tokens,
-            word,
-            stems,
-            buckets,
-        } = scratch;
-        buckets.clear();
-        let n = self.walk(sentence, tokens, word, stems, |bucket, _| {
-            buckets.push(bucket)
-        });
-        feature_value(n)
+        self.collect(sentence, scratch, |_, _| {})
     }
 
     /// Calls `on_bucket` with the bucket of each feature of `sentence`, in
@@ -231,6 +221,18 @@ impl Featurizer {
         origins: &mut Vec<FeatureOrigin>,
     ) -> f32 {
         origins.clear();
+        self.collect(sentence, scratch, |bucket, (kind, span)| {
+            origins.push(FeatureOrigin { bucket, kind, span })
+        })
+    }
+
+    /// Fills `scratch.buckets` and passes each feature on to `also`.
+    fn collect(
+        &self,
+        sentence: &str,
+        scratch: &mut Scratch,
+        mut also: impl FnMut(u32, (FeatureKind, Range<usize>)),
+    ) -> f32 {
         let Scratch {
             tokens,
             word,
@@ -238,9 +240,9 @@ impl Featurizer {
             buckets,
         } = scratch;
         buckets.clear();
-        let n = self.walk(sentence, tokens, word, stems, |bucket, (kind, span)| {
+        let n = self.walk(sentence, tokens, word, stems, |bucket, origin| {
             buckets.push(bucket);
-            origins.push(FeatureOrigin { bucket, kind, span })
+            also(bucket, origin)
         });
         feature_value(n)
     }
