@@ -5,7 +5,8 @@
 //! The pipeline: [`text`] splits documents into sentences and sentences into
 //! tokens; [`features`] hashes stems, n-grams and cue classes into buckets;
 //! [`model::Classifier`] scores them with one linear model per axis;
-//! [`train`] fits those models through linfa's optimiser; [`eval`] measures them.
+//! [`train`] fits those models (linfa-logistic's objective on sparse rows);
+//! [`eval`] measures them.
 
 pub mod corpus;
 pub mod dataset;

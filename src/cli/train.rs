@@ -125,13 +125,14 @@ pub fn run(args: Args) -> Result<()> {
     for axis in &meta.axes {
         writeln!(
             out,
-            "{:<10} alpha {:<6} temperature {:.3}  cv accuracy {:.3}  cv macro-F1 {:.3}  cv log-loss {:.3}",
+            "{:<10} alpha {:<6} temperature {:.3}  cv accuracy {:.3}  cv macro-F1 {:.3}  cv log-loss {:.3}  final fit {} iterations",
             axis.axis.name(),
             axis.alpha,
             axis.temperature,
             axis.cv_accuracy,
             axis.cv_macro_f1,
-            axis.cv_log_loss
+            axis.cv_log_loss,
+            axis.iterations
         )?;
         let grid: Vec<String> = axis
             .cv_macro_f1_by_alpha

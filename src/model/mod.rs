@@ -153,6 +153,10 @@ pub struct AxisTraining {
     pub cv_accuracy: f64,
     pub cv_macro_f1: f64,
     pub cv_log_loss: f64,
+    /// Optimiser iterations of the final fit on every row (0 in models
+    /// written before it was recorded).
+    #[serde(default)]
+    pub iterations: u64,
 }
 
 /// A trained classifier, ready for inference.

@@ -8,6 +8,7 @@
 //! results are collected in order), so the same data and settings give the
 //! same model file byte for byte.
 
+mod lbfgs;
 pub mod solver;
 
 use rayon::prelude::*;
@@ -45,10 +46,10 @@ pub struct TrainSettings {
     /// Optimiser iterations and gradient tolerance (linfa-logistic's defaults).
     pub max_iterations: u64,
     pub gradient_tolerance: f64,
-    /// A fit stops once an iteration lowers the loss by less than this per
-    /// row (default 2e-4). Measured on datasets/: fits stop after 45 to 71
-    /// iterations instead of running all 100, training takes half the time,
-    /// and macro-F1 on held-out and real sentences moves by at most 0.003.
+    /// A fit stops once its last five iterations lowered the loss by less
+    /// than this per row and iteration (default 2e-4). Measured on datasets/:
+    /// cross-validated macro-F1 and log-loss within 0.003 of running all 100
+    /// iterations, in half the time.
     pub cost_tolerance: f64,
     /// Class weighting (default balanced).
     pub class_weighting: ClassWeighting,
@@ -258,7 +259,10 @@ pub fn train_with_progress(
             bias[a * k + c] = params.params[design.x.n_cols * k + c] as f32;
         }
         temperature[a] = trained.temperature as f32;
-        axes.push(trained);
+        axes.push(AxisTraining {
+            iterations: params.iterations,
+            ..trained
+        });
     }
     let mut settings_json = serde_json::to_value(&settings).expect("plain settings");
     settings_json["features"] = serde_json::json!({
@@ -416,6 +420,7 @@ impl<'r> AxisProblem<'r> {
             cv_accuracy: cv.accuracy,
             cv_macro_f1: cv.macro_f1,
             cv_log_loss: cv.log_loss,
+            iterations: 0,
         }
     }
 }

@@ -3,22 +3,17 @@
 //! The objective is linfa-logistic's, term for term: the summed (not
 //! averaged) negative log-likelihood plus `alpha/2 * |W|^2`, the intercept
 //! unpenalised, parameters laid out as `(features + 1) x classes` with the
-//! intercept last. It is minimised by the optimiser linfa-logistic uses,
-//! argmin's L-BFGS (memory 10) with a More-Thuente line search. Only the
-//! data access differs: a dense `rows x features` matrix does not fit for
-//! hashed text features, so rows are kept sparse. Rows may carry weights
-//! (for class balancing), which linfa-logistic cannot express, and a fit
-//! may stop when the loss stops falling ([`SolverSettings`]; off by default,
-//! as in linfa-logistic).
+//! intercept last. It is minimised, as linfa-logistic does, by L-BFGS (memory
+//! 10) with a line search for the strong Wolfe conditions, here the slice-based
+//! one in [`super::lbfgs`]. The data access differs: a dense `rows x features`
+//! matrix does not fit for hashed text features, so rows are kept sparse. Rows
+//! may carry weights (for class balancing), which linfa-logistic cannot
+//! express, and a fit may stop when the loss stops falling
+//! ([`SolverSettings`]; off by default, as in linfa-logistic). The objective
+//! is strictly convex, so a converged fit reaches linfa-logistic's weights
+//! whichever L-BFGS gets there (tests/it/solver.rs checks it).
 
-use std::cell::RefCell;
-
-use argmin::core::{CostFunction, Executor, Gradient, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
-
-use ndarray::Array1;
-
+use super::lbfgs::{self, Stopping};
 use crate::error::{Error, Result};
 
 /// Rows of (column, value) pairs in compressed sparse row form.
@@ -72,9 +67,11 @@ impl SparseRows {
 pub struct SolverSettings {
     pub max_iterations: u64,
     pub gradient_tolerance: f64,
-    /// Stop once an iteration lowers the loss by less than this much per
-    /// training row. The loss is summed over rows, so a per-row figure means
-    /// the same convergence on 1,000 rows and on 1,000,000.
+    /// Stop once the last five iterations lowered the loss by less than this
+    /// much per training row and iteration. The loss is summed over rows, so a
+    /// per-row figure means the same convergence on 1,000 rows and on
+    /// 1,000,000; five iterations, not one, because a single short step (often
+    /// right after the search turns) does not mean the fit has settled.
     pub cost_tolerance_per_row: f64,
 }
 
@@ -94,6 +91,8 @@ pub struct SoftmaxParams {
     pub params: Vec<f64>,
     pub n_cols: usize,
     pub classes: usize,
+    /// Optimiser iterations the fit took.
+    pub iterations: u64,
 }
 
 impl SoftmaxParams {
@@ -129,79 +128,30 @@ pub fn fit(problem: &Problem, settings: SolverSettings) -> Result<SoftmaxParams>
         )));
     }
     let n = (problem.x.n_cols + 1) * problem.classes;
-    let objective = Objective {
-        problem,
-        memo: RefCell::new(None),
+    let stopping = Stopping {
+        max_iterations: settings.max_iterations,
+        gradient_tolerance: settings.gradient_tolerance,
+        loss_tolerance: settings.cost_tolerance_per_row
+            * LOSS_WINDOW as f64
+            * problem.rows.len() as f64,
+        window: LOSS_WINDOW,
     };
-    let linesearch = MoreThuenteLineSearch::new();
-    let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(settings.gradient_tolerance)
-        .and_then(|lbfgs| {
-            let per_row = settings.cost_tolerance_per_row * problem.rows.len() as f64;
-            // argmin's own default is machine epsilon: never stop on the loss.
-            lbfgs.with_tolerance_cost(per_row.max(f64::EPSILON))
-        })
-        .map_err(|e| Error::Training(e.to_string()))?;
-    let result = Executor::new(objective, solver)
-        .configure(|state| {
-            state
-                .param(Array1::zeros(n))
-                .max_iters(settings.max_iterations)
-        })
-        .run()
-        .map_err(|e| Error::Training(e.to_string()))?;
-    let params = result
-        .state()
-        .get_best_param()
-        .ok_or_else(|| Error::Training("the optimiser returned no parameters".into()))?
-        .to_vec();
+    let minimum = lbfgs::minimize(
+        |w, grad| cost_and_gradient_into(problem, w, grad),
+        vec![0.0; n],
+        stopping,
+    )?;
     Ok(SoftmaxParams {
-        params,
+        params: minimum.x,
         n_cols: problem.x.n_cols,
         classes: problem.classes,
+        iterations: minimum.iterations,
     })
 }
 
-/// Parameters with their cost and gradient.
-type Evaluation = (Array1<f64>, f64, Array1<f64>);
-
-/// Cost and gradient share one pass over the data; argmin asks for them
-/// separately at the same point, so the last pair is kept.
-struct Objective<'p, 'a> {
-    problem: &'p Problem<'a>,
-    memo: RefCell<Option<Evaluation>>,
-}
-
-impl Objective<'_, '_> {
-    fn evaluate(&self, w: &Array1<f64>) -> (f64, Array1<f64>) {
-        if let Some((p, cost, grad)) = self.memo.borrow().as_ref()
-            && p == w
-        {
-            return (*cost, grad.clone());
-        }
-        let slice = w.as_slice().expect("parameters are contiguous");
-        let (cost, grad) = cost_and_gradient(self.problem, slice);
-        let grad = Array1::from(grad);
-        *self.memo.borrow_mut() = Some((w.clone(), cost, grad.clone()));
-        (cost, grad)
-    }
-}
-
-impl CostFunction for Objective<'_, '_> {
-    type Param = Array1<f64>;
-    type Output = f64;
-    fn cost(&self, w: &Array1<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.evaluate(w).0)
-    }
-}
-
-impl Gradient for Objective<'_, '_> {
-    type Param = Array1<f64>;
-    type Gradient = Array1<f64>;
-    fn gradient(&self, w: &Array1<f64>) -> std::result::Result<Array1<f64>, argmin::core::Error> {
-        Ok(self.evaluate(w).1)
-    }
-}
+/// Iterations over which the loss decrease is averaged for
+/// [`SolverSettings::cost_tolerance_per_row`].
+const LOSS_WINDOW: usize = 5;
 
 /// `-sum_i r_i log softmax(x_i W + b)[y_i] + alpha/2 |W|^2` and its gradient.
 ///
@@ -209,14 +159,21 @@ impl Gradient for Objective<'_, '_> {
 /// compile-time constant inside the pass so each weight row is a fixed-size
 /// array rather than a bounds-checked slice.
 pub fn cost_and_gradient(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
+    let mut grad = vec![0.0; w.len()];
+    let cost = cost_and_gradient_into(p, w, &mut grad);
+    (cost, grad)
+}
+
+/// [`cost_and_gradient`], writing the gradient into `grad` (as long as `w`).
+pub fn cost_and_gradient_into(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
     match p.classes {
-        2 => pass::<2>(p, w),
-        3 => pass::<3>(p, w),
+        2 => pass::<2>(p, w, grad),
+        3 => pass::<3>(p, w, grad),
         k => unreachable!("fit accepts 2 or 3 classes, not {k}"),
     }
 }
 
-fn pass<const K: usize>(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
+fn pass<const K: usize>(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
     let bias = p.x.n_cols * K;
     let (weights, intercept) = w.split_at(bias);
     let row = |c: u32| -> &[f64; K] {
@@ -225,7 +182,7 @@ fn pass<const K: usize>(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
             .expect("K weights per column")
     };
     let intercept: [f64; K] = intercept.try_into().expect("one intercept per class");
-    let mut grad = vec![[0.0f64; K]; p.x.n_cols + 1];
+    grad.fill(0.0);
     let mut cost = 0.0;
     for &i in p.rows {
         let (a, b) = (p.x.indptr[i], p.x.indptr[i + 1]);
@@ -248,21 +205,26 @@ fn pass<const K: usize>(p: &Problem, w: &[f64]) -> (f64, Vec<f64>) {
             d[j] = r * ((z[j] - log_norm).exp() - if j == y { 1.0 } else { 0.0 });
         }
         for (&c, &v) in cols.iter().zip(vals) {
-            let gc = &mut grad[c as usize];
+            let gc = grad_row::<K>(grad, c as usize);
             for j in 0..K {
                 gc[j] += v * d[j];
             }
         }
-        let gb = &mut grad[p.x.n_cols];
+        let gb = grad_row::<K>(grad, p.x.n_cols);
         for j in 0..K {
             gb[j] += d[j];
         }
     }
-    let mut grad: Vec<f64> = grad.into_flattened();
     let mut penalty = 0.0;
     for (g, wj) in grad[..bias].iter_mut().zip(&w[..bias]) {
         penalty += wj * wj;
         *g += p.alpha * wj;
     }
-    (cost + 0.5 * p.alpha * penalty, grad)
+    cost + 0.5 * p.alpha * penalty
+}
+
+fn grad_row<const K: usize>(grad: &mut [f64], c: usize) -> &mut [f64; K] {
+    (&mut grad[c * K..][..K])
+        .try_into()
+        .expect("K gradients per column")
 }
