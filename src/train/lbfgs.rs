@@ -271,23 +271,28 @@ impl History {
     }
 
     /// Records the step from `x` to `x_new`; skipped when the curvature
-    /// `s.y` is not clearly positive (the update would not stay positive definite).
+    /// `s.y` is not clearly positive (the update would not stay positive
+    /// definite). The curvature is measured before anything is written: with
+    /// the memory full, the slot written next still holds the oldest pair.
     fn push(&mut self, x: &[f64], g: &[f64], x_new: &[f64], g_new: &[f64]) {
+        let (mut sy, mut yy) = (0.0, 0.0);
+        for ((a, b), (ga, gb)) in x.iter().zip(x_new).zip(g.iter().zip(g_new)) {
+            let (si, yi) = (b - a, gb - ga);
+            sy += si * yi;
+            yy += yi * yi;
+        }
+        if sy.is_nan() || sy <= 1e-10 * yy {
+            return;
+        }
         let slot = (self.head + self.len) % MEMORY;
-        let (s, y) = (&mut self.s[slot], &mut self.y[slot]);
-        for (((si, yi), (a, b)), (ga, gb)) in s
+        for (((si, yi), (a, b)), (ga, gb)) in self.s[slot]
             .iter_mut()
-            .zip(y.iter_mut())
+            .zip(self.y[slot].iter_mut())
             .zip(x.iter().zip(x_new))
             .zip(g.iter().zip(g_new))
         {
             *si = b - a;
             *yi = gb - ga;
-        }
-        let sy = dot(s, y);
-        let yy = dot(y, y);
-        if sy.is_nan() || sy <= 1e-10 * yy {
-            return;
         }
         self.rho[slot] = 1.0 / sy;
         if self.len < MEMORY {
@@ -409,6 +414,38 @@ mod tests {
             m.x
         );
         assert!(m.iterations < 100, "{} iterations", m.iterations);
+    }
+
+    #[test]
+    fn a_step_without_positive_curvature_leaves_a_full_memory_untouched() {
+        let n = 4;
+        let mut history = History::new(n);
+        let mut x = vec![0.0; n];
+        let mut g = vec![1.0, -2.0, 0.5, 3.0];
+        for k in 0..MEMORY {
+            let x_new: Vec<f64> = x
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v + 0.1 * (i + k + 1) as f64)
+                .collect();
+            let g_new: Vec<f64> = g
+                .iter()
+                .zip(&x_new)
+                .zip(&x)
+                .map(|((gi, a), b)| gi + 2.0 * (a - b))
+                .collect();
+            history.push(&x, &g, &x_new, &g_new);
+            (x, g) = (x_new, g_new);
+        }
+        let mut before = vec![0.0; n];
+        history.direction(&g, &mut before);
+        // The gradient falls along the step: s.y < 0, so the pair is skipped.
+        let x_new: Vec<f64> = x.iter().map(|v| v + 1.0).collect();
+        let g_new: Vec<f64> = g.iter().map(|v| v - 1.0).collect();
+        history.push(&x, &g, &x_new, &g_new);
+        let mut after = vec![0.0; n];
+        history.direction(&g, &mut after);
+        assert_eq!(before, after);
     }
 
     #[test]
