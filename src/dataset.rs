@@ -18,6 +18,8 @@ pub struct Example {
     pub diplomacy: usize,
     /// The line the record starts on (the header is line 1).
     pub line: u64,
+    /// The value of the group column ([`Columns::group`]), if one was named.
+    pub group: Option<String>,
 }
 
 impl Example {
@@ -36,6 +38,9 @@ pub struct Columns {
     pub text: String,
     pub hostility: String,
     pub diplomacy: String,
+    /// A column whose value groups rows (a source, a register): training's
+    /// cross-validation keeps each group within one fold.
+    pub group: Option<String>,
 }
 
 impl Default for Columns {
@@ -44,6 +49,7 @@ impl Default for Columns {
             text: "text".into(),
             hostility: "hostility".into(),
             diplomacy: "diplomacy".into(),
+            group: None,
         }
     }
 }
@@ -70,6 +76,8 @@ pub struct SkippedRow {
 pub struct LabeledData {
     pub path: PathBuf,
     pub examples: Vec<Example>,
+    /// The group column the examples' groups come from, if any.
+    pub group_column: Option<String>,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
     pub skipped: Vec<SkippedRow>,
@@ -131,18 +139,32 @@ pub fn parse_labeled_jsonl(
                 })?;
                 classes[slot] = class_of(axis, value.as_str(), path, line, name)?;
             }
+            let group = match &columns.group {
+                Some(name) => Some(
+                    record
+                        .field(name)
+                        .ok_or_else(|| {
+                            Error::data(path, line, name, "no such field in the record".into())
+                        })?
+                        .as_str()
+                        .trim()
+                        .to_string(),
+                ),
+                None => None,
+            };
             Ok(Example {
                 text: std::mem::take(&mut record.text),
                 hostility: classes[0],
                 diplomacy: classes[1],
                 line,
+                group,
             })
         })();
         keep(parsed, line, on_error, &mut examples, &mut skipped)?;
     }
     skipped.extend_from_slice(reader.skipped());
     skipped.sort_by_key(|s| s.line);
-    finish(path, bytes, examples, skipped)
+    finish(path, bytes, columns, examples, skipped)
 }
 
 /// Adds a parsed row to the examples, or a bad one to the skipped rows
@@ -186,6 +208,7 @@ fn class_of(axis: Axis, raw: &str, path: &Path, line: u64, field: &str) -> Resul
 fn finish(
     path: &Path,
     bytes: &[u8],
+    columns: &Columns,
     examples: Vec<Example>,
     skipped: Vec<SkippedRow>,
 ) -> Result<LabeledData> {
@@ -198,6 +221,7 @@ fn finish(
     Ok(LabeledData {
         path: path.to_path_buf(),
         examples,
+        group_column: columns.group.clone(),
         sha256: hex(&Sha256::digest(bytes)),
         skipped,
     })
@@ -259,6 +283,7 @@ pub fn parse_labeled(
             &columns.diplomacy,
         ),
     ];
+    let group_col = columns.group.as_deref().map(find).transpose()?;
 
     let mut examples = Vec::new();
     let mut skipped = Vec::new();
@@ -345,16 +370,19 @@ pub fn parse_labeled(
                 let raw = String::from_utf8_lossy(&record[*col]);
                 classes[i] = class_of(*axis, &raw, path, line, name)?;
             }
+            let group =
+                group_col.map(|col| String::from_utf8_lossy(&record[col]).trim().to_string());
             Ok(Example {
                 text: text.to_string(),
                 hostility: classes[0],
                 diplomacy: classes[1],
                 line,
+                group,
             })
         })();
         keep(parsed, line, on_error, &mut examples, &mut skipped)?;
     }
-    finish(path, bytes, examples, skipped)
+    finish(path, bytes, columns, examples, skipped)
 }
 
 /// 1-based line numbers of byte offsets, for offsets that only grow.

@@ -68,6 +68,7 @@ impl ColumnArgs {
             text: self.text_column,
             hostility: self.hostility_column,
             diplomacy: self.diplomacy_column,
+            group: None,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Training: featurise the examples with the same [`Featurizer`] inference
-//! uses, choose the L2 strength per axis by stratified k-fold cross-validation,
-//! fit a calibration temperature on the out-of-fold logits, then fit on all
-//! rows and scatter the weights into the hashed table.
+//! uses, choose the L2 strength per axis by k-fold cross-validation (folds
+//! stratified by label, or holding out whole groups of a column the caller
+//! names), fit a calibration temperature on the out-of-fold logits, then fit
+//! on all rows and scatter the weights into the hashed table.
 //!
 //! Every step is deterministic (fold assignment by row order, zero initial
 //! weights, fixed reduction order; parallel jobs are independent fits whose
@@ -240,11 +241,22 @@ pub fn train_with_progress(
     let mut temperature = [1f32; 2];
     let mut axes = Vec::new();
     let cv_rows = spread_sample(n, settings.cv_rows);
+    let group_folds = match &data.group_column {
+        Some(column) => Some(grouped_folds(data, column, &cv_rows, settings.folds)?),
+        None => None,
+    };
     let problems: Vec<AxisProblem> = Axis::BOTH
         .into_iter()
         .map(|axis| {
-            let targets = data.examples.iter().map(|e| e.class(axis)).collect();
-            AxisProblem::new(axis, targets, &cv_rows, &settings)
+            let targets: Vec<usize> = data.examples.iter().map(|e| e.class(axis)).collect();
+            let folds = match &group_folds {
+                Some((folds, _)) => folds.clone(),
+                None => {
+                    let cv_targets: Vec<usize> = cv_rows.iter().map(|&i| targets[i]).collect();
+                    stratified_folds(&cv_targets, settings.folds)
+                }
+            };
+            AxisProblem::new(axis, targets, &cv_rows, folds, &settings)
         })
         .collect();
     let fits = pool.install(|| fit_axes(&design.x, &problems, &settings, fitted))?;
@@ -273,6 +285,9 @@ pub fn train_with_progress(
     });
     settings_json["columns"] = design.column_buckets.len().into();
     settings_json["cross_validated_rows"] = cv_rows.len().into();
+    if let (Some(column), Some((_, groups))) = (&data.group_column, &group_folds) {
+        settings_json["cv_groups"] = serde_json::json!({"column": column, "groups": groups});
+    }
     let metadata = Metadata {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         dataset_sha256: data.sha256.clone(),
@@ -314,6 +329,7 @@ impl<'r> AxisProblem<'r> {
         axis: Axis,
         targets: Vec<usize>,
         cv_rows: &'r [usize],
+        folds: Vec<usize>,
         settings: &TrainSettings,
     ) -> Self {
         let n = targets.len();
@@ -333,7 +349,6 @@ impl<'r> AxisProblem<'r> {
         };
         let row_weights = targets.iter().map(|&t| class_weights[t]).collect();
         let cv_targets: Vec<usize> = cv_rows.iter().map(|&i| targets[i]).collect();
-        let folds = stratified_folds(&cv_targets, settings.folds);
         AxisProblem {
             axis,
             targets,
@@ -484,6 +499,41 @@ fn spread_sample(n: usize, limit: usize) -> Vec<usize> {
     (0..limit).map(|j| j * n / limit).collect()
 }
 
+/// Fold of each cross-validation row when whole groups go to one fold, and
+/// the number of groups. Groups are dealt largest first, each to the fold
+/// with the fewest rows so far (ties: the lower fold; equal sizes: by name),
+/// so folds come out near equal and the assignment depends on the data only.
+fn grouped_folds(
+    data: &LabeledData,
+    column: &str,
+    cv_rows: &[usize],
+    k: usize,
+) -> Result<(Vec<usize>, usize)> {
+    let group_of = |i: usize| data.examples[i].group.as_deref().unwrap_or("");
+    let mut sizes: std::collections::BTreeMap<&str, usize> = Default::default();
+    for &i in cv_rows {
+        *sizes.entry(group_of(i)).or_default() += 1;
+    }
+    if sizes.len() < k {
+        return Err(Error::Setting {
+            name: "cv_group_column",
+            value: format!("{column} ({} distinct values)", sizes.len()),
+            expected: "at least as many distinct values as cross-validation folds",
+        });
+    }
+    let mut order: Vec<(&str, usize)> = sizes.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut load = vec![0usize; k];
+    let mut fold_of: std::collections::HashMap<&str, usize> = Default::default();
+    for &(group, rows) in &order {
+        let fold = (0..k).min_by_key(|&f| (load[f], f)).expect("k >= 2");
+        load[fold] += rows;
+        fold_of.insert(group, fold);
+    }
+    let folds = cv_rows.iter().map(|&i| fold_of[group_of(i)]).collect();
+    Ok((folds, order.len()))
+}
+
 /// Fold of each row: rows of each class are dealt round-robin in row order.
 fn stratified_folds(targets: &[usize], k: usize) -> Vec<usize> {
     let mut next = [0usize; CLASSES];
@@ -554,4 +604,75 @@ fn fit_temperature(targets: &[usize], logits: &[[f64; CLASSES]]) -> f64 {
 
 fn round6(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::Example;
+
+    fn data_with_groups(groups: &[&str]) -> LabeledData {
+        LabeledData {
+            path: "mem.csv".into(),
+            examples: groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| Example {
+                    text: format!("sentence {i}"),
+                    hostility: i % 3,
+                    diplomacy: i % 3,
+                    line: i as u64 + 2,
+                    group: Some(g.to_string()),
+                })
+                .collect(),
+            group_column: Some("source".into()),
+            sha256: String::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn grouped_folds_keep_each_group_whole_and_balance_the_folds() {
+        // Seven groups of 12, 9, 8, 5, 3, 2 and 1 rows, interleaved.
+        let sizes = [
+            ("a", 12),
+            ("b", 9),
+            ("c", 8),
+            ("d", 5),
+            ("e", 3),
+            ("f", 2),
+            ("g", 1),
+        ];
+        let mut groups = Vec::new();
+        for round in 0..12 {
+            for &(g, n) in &sizes {
+                if round < n {
+                    groups.push(g);
+                }
+            }
+        }
+        let data = data_with_groups(&groups);
+        let rows: Vec<usize> = (0..groups.len()).collect();
+        let (folds, count) = grouped_folds(&data, "source", &rows, 3).unwrap();
+        assert_eq!(count, 7);
+        let mut fold_of_group = std::collections::HashMap::new();
+        for (&g, &f) in groups.iter().zip(&folds) {
+            assert_eq!(*fold_of_group.entry(g).or_insert(f), f, "group {g} split");
+        }
+        let mut load = [0; 3];
+        for &f in &folds {
+            load[f] += 1;
+        }
+        // 40 rows: largest first to the lightest fold gives 14 / 13 / 13.
+        assert_eq!(load, [14, 13, 13]);
+    }
+
+    #[test]
+    fn too_few_groups_for_the_folds_is_an_error_naming_the_column() {
+        let data = data_with_groups(&["x", "y", "x", "y", "x", "y"]);
+        let rows: Vec<usize> = (0..6).collect();
+        let err = grouped_folds(&data, "source", &rows, 3).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("source (2 distinct values)"), "{message}");
+    }
 }

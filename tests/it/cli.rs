@@ -350,6 +350,70 @@ fn large_data_is_cross_validated_on_an_even_sample_and_fitted_on_every_row() {
 }
 
 #[test]
+fn grouped_cross_validation_holds_out_whole_groups_and_says_so() {
+    let dir = tempdir();
+    // small.csv with a source column: four sources, or two.
+    let with_sources = |sources: usize, name: &str| {
+        let text = std::fs::read_to_string(data("small.csv")).unwrap();
+        let mut lines = text.lines();
+        let mut csv = format!("{},source\n", lines.next().unwrap());
+        for (i, line) in lines.enumerate() {
+            csv.push_str(&format!("{line},outlet-{}\n", i % sources));
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, csv).unwrap();
+        path
+    };
+    let train = |csv: &Path, out: &Path| {
+        run(stance()
+            .args(["train", "--folds", "3", "--bits", "12"])
+            .args(["--cv-group-column", "source", "--data"])
+            .arg(csv)
+            .arg("--out")
+            .arg(out))
+    };
+    let out = dir.join("grouped.model");
+    let o = train(&with_sources(4, "four.csv"), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("folds hold out whole groups of column source (4 groups)"),
+        "{}",
+        stdout(&o)
+    );
+    let meta = stance::model::format::load(&out)
+        .unwrap()
+        .metadata()
+        .unwrap();
+    assert_eq!(meta.settings["cv_groups"]["column"], "source");
+    assert_eq!(meta.settings["cv_groups"]["groups"], 4);
+
+    // Two sources cannot fill three folds: an error naming the column, no file.
+    let never = dir.join("never.model");
+    let o = train(&with_sources(2, "two.csv"), &never);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("source (2 distinct values)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!never.exists());
+
+    // A column the file does not have is named with the file and line 1.
+    let o = run(stance()
+        .args(["train", "--cv-group-column", "outlet", "--data"])
+        .arg(data("small.csv"))
+        .arg("--out")
+        .arg(&never));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("small.csv:1: outlet: no such column"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!never.exists());
+}
+
+#[test]
 fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
     let dir = tempdir();
     let out = dir.join("m.model");
