@@ -125,27 +125,24 @@ fn score_all(model: &Classifier, corpus: &[String], scratch: &mut Scratch) -> u6
     sum
 }
 
-/// Wall time for `threads` workers to score the corpus (each a contiguous
-/// slice, with a scratch warmed outside the timed region).
+/// Wall time for `threads` workers to score the corpus (taking blocks of
+/// sentences as they are free, as `classify` does, each with a scratch
+/// warmed outside the timed region).
 fn score_parallel(model: &Classifier, corpus: &[String], threads: usize, checksum: u64) -> f64 {
-    let per = corpus.len().div_ceil(threads);
-    let mut scratches: Vec<Scratch> = (0..threads).map(|_| Scratch::default()).collect();
+    let mut workers: Vec<(Scratch, u64)> = (0..threads).map(|_| (Scratch::default(), 0)).collect();
+    let mut done = vec![(); corpus.len()];
+    let run = |workers: &mut [(Scratch, u64)], done: &mut [()]| {
+        super::for_each_block(corpus, done, workers, |chunk, _, (scratch, sum)| {
+            *sum += score_all(model, chunk, scratch)
+        })
+    };
     // Warm each thread's cache outside the timed region.
-    std::thread::scope(|s| {
-        for (chunk, scratch) in corpus.chunks(per).zip(scratches.iter_mut()) {
-            s.spawn(move || score_all(model, chunk, scratch));
-        }
-    });
+    run(&mut workers, &mut done);
+    workers.iter_mut().for_each(|(_, sum)| *sum = 0);
     let t = Instant::now();
-    let total: u64 = std::thread::scope(|s| {
-        let workers: Vec<_> = corpus
-            .chunks(per)
-            .zip(scratches.iter_mut())
-            .map(|(chunk, scratch)| s.spawn(move || score_all(model, chunk, scratch)))
-            .collect();
-        workers.into_iter().map(|w| w.join().expect("worker")).sum()
-    });
+    run(&mut workers, &mut done);
     let elapsed = t.elapsed().as_secs_f64();
+    let total: u64 = workers.iter().map(|(_, sum)| sum).sum();
     assert_eq!(total, checksum, "predictions differ between runs");
     elapsed
 }

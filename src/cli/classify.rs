@@ -527,16 +527,12 @@ fn score_parallel(
         score(model, check_language, text, units, &mut scratches[0], out);
         return;
     }
-    let per = units.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        for ((units, out), scratch) in units
-            .chunks(per)
-            .zip(out.chunks_mut(per))
-            .zip(scratches.iter_mut())
-        {
-            s.spawn(move || score(model, check_language, text, units, scratch, out));
-        }
-    });
+    super::for_each_block(
+        units,
+        out,
+        &mut scratches[..threads],
+        |units, out, scratch| score(model, check_language, text, units, scratch, out),
+    );
 }
 
 fn score(

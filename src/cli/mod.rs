@@ -73,6 +73,40 @@ impl ColumnArgs {
     }
 }
 
+/// Units of work a scoring thread takes at a time: about a quarter of a
+/// millisecond of scoring, so taking the next block costs nothing next to it.
+const BLOCK: usize = 256;
+
+/// Runs `work` on `items` and their `out` slots, one thread per entry of
+/// `workers`, each taking the next block of [`BLOCK`] items when it is free.
+/// Blocks, not one equal share per thread: on a shared host one core is
+/// often slower than the other (measured here: 0.72 against 1.04 million
+/// sentences/s while both ran), and with equal shares the fast core would
+/// sit idle waiting for the slow one. Slots are filled by position, so the
+/// output order is the input order whatever thread scores what.
+fn for_each_block<I: Sync, O: Send, W: Send>(
+    items: &[I],
+    out: &mut [O],
+    workers: &mut [W],
+    work: impl Fn(&[I], &mut [O], &mut W) + Sync,
+) {
+    let queue = std::sync::Mutex::new(items.chunks(BLOCK).zip(out.chunks_mut(BLOCK)));
+    std::thread::scope(|s| {
+        for worker in workers.iter_mut() {
+            let (queue, work) = (&queue, &work);
+            s.spawn(move || {
+                loop {
+                    // A worker never panics while holding the lock, so a
+                    // poisoned queue is still a valid queue.
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((items, out)) = next else { break };
+                    work(items, out, worker);
+                }
+            });
+        }
+    });
+}
+
 /// The `--on-error fail|skip` value (clap allows only those two).
 fn on_error(value: &str) -> stance::dataset::OnError {
     match value {
