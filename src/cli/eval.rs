@@ -25,6 +25,9 @@ pub struct Args {
     /// Also list the N most confident mistakes with their top features.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub errors: usize,
+    /// Resamples for the 95% bootstrap interval of macro-F1 (0: none).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub bootstrap: usize,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -42,7 +45,10 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     progress.finish();
-    let metrics = tallies.map(|t| t.finish());
+    let metrics = tallies.map(|t| AxisMetrics {
+        macro_f1_ci95: t.macro_f1_interval(args.bootstrap),
+        ..t.finish()
+    });
     let mut out = io::stdout().lock();
     if args.errors > 0 {
         print_errors(&mut out, &model, &data.examples, args.errors)?;
@@ -70,9 +76,13 @@ pub fn run(args: Args) -> Result<()> {
 
 fn print_table(out: &mut impl Write, axis: Axis, m: &AxisMetrics) -> io::Result<()> {
     writeln!(out)?;
+    let interval = m
+        .macro_f1_ci95
+        .map(|[lo, hi]| format!(" (95% CI {lo:.3}-{hi:.3})"))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{}: accuracy {:.3}  macro-F1 {:.3}  log-loss {:.3}  ECE {:.3}",
+        "{}: accuracy {:.3}  macro-F1 {:.3}{interval}  log-loss {:.3}  ECE {:.3}",
         axis.name(),
         m.accuracy,
         m.macro_f1,

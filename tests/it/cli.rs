@@ -473,7 +473,22 @@ fn eval_reports_stable_json() {
             .sum();
         assert_eq!(total, 36);
         assert_eq!(m["per_class"].as_object().unwrap().len(), 3);
+        let f1 = m["macro_f1"].as_f64().unwrap();
+        let ci: Vec<f64> = m["macro_f1_ci95"]
+            .as_array()
+            .expect("a bootstrap interval by default")
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert!(ci[0] <= f1 && f1 <= ci[1], "{ci:?} around {f1}");
     }
+    let o = run(stance()
+        .args(["eval", "--format", "json", "--bootstrap", "0", "--model"])
+        .arg(small_model())
+        .arg("--data")
+        .arg(data("small.csv")));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["hostility"]["macro_f1_ci95"].is_null());
 }
 
 #[test]
