@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde_json::json;
 use stance::dataset::{OnError, read_labeled};
-use stance::eval::{AxisMetrics, AxisTally};
+use stance::eval::{AxisMetrics, AxisTally, Difference};
 use stance::{Axis, Scratch};
 
 #[derive(clap::Args)]
@@ -28,10 +28,21 @@ pub struct Args {
     /// Resamples for the 95% bootstrap interval of macro-F1 (0: none).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub bootstrap: usize,
+    /// Also score a second model on the same rows and report how much
+    /// --model's macro-F1 differs from it, with a paired bootstrap interval.
+    /// A model file, or `embedded` for the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let model = super::load_model(args.model.as_ref())?;
+    let baseline = match &args.baseline {
+        Some(p) if p.as_os_str() == "embedded" => Some(super::load_model(None)?),
+        Some(p) => Some(super::load_model(Some(p))?),
+        None => None,
+    };
+    let mut baseline_tallies = Axis::BOTH.map(AxisTally::new);
     let columns = args.columns.into_columns();
     let data = read_labeled(&args.data, &columns, OnError::Fail)?;
     let mut tallies = Axis::BOTH.map(AxisTally::new);
@@ -43,22 +54,55 @@ pub fn run(args: Args) -> Result<()> {
         for (tally, axis) in tallies.iter_mut().zip(Axis::BOTH) {
             tally.add(example.class(axis), p.probs(axis).map(f64::from));
         }
+        if let Some(baseline) = &baseline {
+            let q = baseline.predict(&example.text, &mut scratch);
+            for (tally, axis) in baseline_tallies.iter_mut().zip(Axis::BOTH) {
+                tally.add(example.class(axis), q.probs(axis).map(f64::from));
+            }
+        }
     }
     progress.finish();
-    let metrics = tallies.map(|t| AxisMetrics {
+    let metrics = tallies.clone().map(|t| AxisMetrics {
         macro_f1_ci95: t.macro_f1_interval(args.bootstrap),
         ..t.finish()
+    });
+    // Per axis: the baseline's macro-F1 and the difference from it.
+    let comparison: Option<Vec<(f64, Option<Difference>)>> = baseline.as_ref().map(|_| {
+        tallies
+            .iter()
+            .zip(&baseline_tallies)
+            .map(|(t, b)| {
+                (
+                    b.finish().macro_f1,
+                    t.macro_f1_difference(b, args.bootstrap),
+                )
+            })
+            .collect()
     });
     let mut out = io::stdout().lock();
     if args.errors > 0 {
         print_errors(&mut out, &model, &data.examples, args.errors)?;
     }
     if args.format == "json" {
-        let report = json!({
+        let mut report = json!({
             "hostility": metrics[0],
             "diplomacy": metrics[1],
             "rows": data.examples.len(),
         });
+        if let (Some(path), Some(comparison)) = (&args.baseline, &comparison) {
+            let axis = |(f1, d): &(f64, Option<Difference>)| {
+                json!({
+                    "macro_f1": f1,
+                    "difference": d.map(|d| d.difference),
+                    "difference_ci95": d.map(|d| d.ci95),
+                })
+            };
+            report["baseline"] = json!({
+                "model": path.display().to_string(),
+                "hostility": axis(&comparison[0]),
+                "diplomacy": axis(&comparison[1]),
+            });
+        }
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         writeln!(
@@ -67,8 +111,24 @@ pub fn run(args: Args) -> Result<()> {
             data.examples.len(),
             args.data.display()
         )?;
-        for (axis, m) in Axis::BOTH.iter().zip(&metrics) {
+        for (k, (axis, m)) in Axis::BOTH.iter().zip(&metrics).enumerate() {
             print_table(&mut out, *axis, m)?;
+            if let (Some(path), Some(comparison)) = (&args.baseline, &comparison) {
+                let (f1, d) = &comparison[k];
+                let diff = d
+                    .map(|d| {
+                        format!(
+                            ", difference {:+.3} (95% CI {:+.3} to {:+.3})",
+                            d.difference, d.ci95[0], d.ci95[1]
+                        )
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  against baseline {}: macro-F1 {f1:.3}{diff}",
+                    path.display()
+                )?;
+            }
         }
     }
     Ok(())

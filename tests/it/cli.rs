@@ -492,6 +492,42 @@ fn eval_reports_stable_json() {
 }
 
 #[test]
+fn eval_against_a_baseline_reports_a_paired_difference() {
+    let eval = |baseline: &Path, format: &str| {
+        run(stance()
+            .args(["eval", "--format", format, "--model"])
+            .arg(small_model())
+            .arg("--baseline")
+            .arg(baseline)
+            .arg("--data")
+            .arg(data("small.csv")))
+    };
+    // Against itself: no difference on any resample.
+    let o = eval(small_model(), "json");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for axis in ["hostility", "diplomacy"] {
+        let b = &v["baseline"][axis];
+        assert_eq!(b["macro_f1"], v[axis]["macro_f1"]);
+        assert_eq!(b["difference"], 0.0);
+        assert_eq!(b["difference_ci95"], serde_json::json!([0.0, 0.0]));
+    }
+    // Against the embedded model: a line per axis in the table.
+    let o = eval(Path::new("embedded"), "table");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .matches("against baseline embedded: macro-F1")
+            .count(),
+        2
+    );
+    // A baseline that cannot be read is a runtime error naming it.
+    let o = eval(Path::new("no/such.model"), "table");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no/such.model"), "{}", stderr(&o));
+}
+
+#[test]
 fn usage_errors_exit_with_2() {
     let o = run(stance().args(["classify", "--format", "xml", "hi"]));
     assert_eq!(o.status.code(), Some(2));
