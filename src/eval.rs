@@ -147,7 +147,7 @@ impl AxisTally {
             .collect();
         diffs.sort_by(f64::total_cmp);
         Some(Difference {
-            difference: self.finish().macro_f1 - baseline.finish().macro_f1,
+            difference: macro_f1(&self.confusion) - macro_f1(&baseline.confusion),
             ci95: percentile_interval(&diffs),
         })
     }

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     progress.finish();
-    let metrics = tallies.clone().map(|t| AxisMetrics {
+    let metrics = tallies.each_ref().map(|t| AxisMetrics {
         macro_f1_ci95: t.macro_f1_interval(args.bootstrap),
         ..t.finish()
     });
