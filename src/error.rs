@@ -36,6 +36,10 @@ pub enum Error {
         problem: ModelProblem,
     },
 
+    /// A word-vector table failed a load check.
+    #[error("word vectors {origin}: {message}")]
+    WordVectors { origin: String, message: String },
+
     /// A setting is out of its allowed range.
     #[error("invalid setting {name} = {value}: {expected}")]
     Setting {

@@ -21,6 +21,7 @@ pub mod summary;
 pub mod text;
 pub mod train;
 pub mod trend;
+pub mod vectors;
 
 pub use error::{Error, Result};
 pub use features::{FeatureConfig, Featurizer, Scratch};

@@ -1,12 +1,14 @@
 //! `stance train`: fit a model on a labeled CSV file and write it atomically.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
 use stance::dataset::read_labeled;
-use stance::train::{ClassWeighting, TrainSettings};
+use stance::train::{ClassWeighting, TrainSettings, VectorTable};
+use stance::vectors::WordVectors;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -63,6 +65,15 @@ pub struct Args {
     /// Worker threads for cross-validation (0 = all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Word vectors for dense columns: "embedded" (the shipped
+    /// models/word-vectors.bin), a table file made by
+    /// scripts/derive_word_vectors.py, or "none". They are folded into the
+    /// hashed weights, so inference costs the same either way.
+    #[arg(long, value_name = "PATH|embedded|none", default_value = "embedded")]
+    pub word_vectors: String,
+    /// Scale of the word-vector columns against the hashed features.
+    #[arg(long, default_value_t = TrainSettings::default().vector_scale)]
+    pub vector_scale: f64,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -82,6 +93,11 @@ pub fn run(args: Args) -> Result<()> {
             eprintln!("  line {}: {}", row.line, row.reason);
         }
     }
+    let word_vectors = match args.word_vectors.as_str() {
+        "embedded" => VectorTable::Embedded,
+        "none" => VectorTable::Off,
+        path => VectorTable::Table(Arc::new(WordVectors::load(Path::new(path))?)),
+    };
     let settings = TrainSettings {
         features: FeatureConfig {
             bits: args.bits,
@@ -100,6 +116,8 @@ pub fn run(args: Args) -> Result<()> {
         threads: args.threads,
         min_count: args.min_count,
         cv_rows: args.cv_rows,
+        word_vectors,
+        vector_scale: args.vector_scale,
         ..TrainSettings::default()
     };
     let start = std::time::Instant::now();
@@ -136,6 +154,19 @@ pub fn run(args: Args) -> Result<()> {
             out,
             "cross-validated on a sample of {cross_validated} of the {} rows, spread evenly (--cv-rows); the final fit used every row",
             meta.rows
+        )?;
+    }
+    if let Some(vectors) = meta.settings.get("word_vectors").filter(|v| !v.is_null()) {
+        writeln!(
+            out,
+            "word vectors: {} words x {} dims (sha256 {}), scale {}, folded into {} buckets",
+            vectors["words"],
+            vectors["dims"],
+            vectors["sha256"]
+                .as_str()
+                .map_or("?", |s| &s[..12.min(s.len())]),
+            meta.settings["vector_scale"],
+            vectors["buckets"]
         )?;
     }
     for axis in &meta.axes {

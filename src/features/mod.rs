@@ -187,6 +187,23 @@ impl Featurizer {
         self.config
     }
 
+    /// The stem hash of a word and the buckets of its unigram feature,
+    /// plain and negated, as featurisation computes them; `None` for a word
+    /// featurisation would not read as one word (empty, or several tokens).
+    pub fn unigram_buckets(&self, word: &str) -> Option<(u64, [u32; 2])> {
+        let mut tokens = Vec::new();
+        tokenize_into(word, &mut tokens);
+        match tokens.as_slice() {
+            [token] if token.kind == TokenKind::Word && token.span == (0..word.len()) => {}
+            _ => return None,
+        }
+        let mut normalised = String::new();
+        let mut cache = StemCache::new(0);
+        let entry = self.stem_and_cache(word, None, &mut normalised, &mut cache);
+        let bits = self.config.bits;
+        Some((entry.stem, entry.unigram.map(|s| bucket_of_spread(s, bits))))
+    }
+
     /// Fills `scratch.buckets` with the features of `sentence`; returns the
     /// value every feature carries (`1/sqrt(n)`, or 0 for no features).
     pub fn features_into(&self, sentence: &str, scratch: &mut Scratch) -> f32 {

@@ -303,28 +303,48 @@ impl History {
     }
 
     /// `-H g` by the two-loop recursion, `H` the inverse Hessian estimate.
+    ///
+    /// Each update of `out` also takes the dot product the next step needs
+    /// ([`axpy_dot`]), so the recursion reads every stored vector once: on
+    /// hashed text features the vectors outgrow the caches and the passes
+    /// over memory, not the arithmetic, are what it costs.
     fn direction(&mut self, g: &[f64], out: &mut [f64]) {
         out.copy_from_slice(g);
-        for k in (0..self.len).rev() {
-            let i = (self.head + k) % MEMORY;
-            let a = self.rho[i] * dot(&self.s[i], out);
-            self.alpha[i] = a;
-            axpy(-a, &self.y[i], out);
-        }
-        if self.len > 0 {
-            let newest = (self.head + self.len - 1) % MEMORY;
-            let gamma = 1.0 / (self.rho[newest] * dot(&self.y[newest], &self.y[newest]));
+        if self.len == 0 {
             for v in out.iter_mut() {
-                *v *= gamma;
+                *v = -*v;
+            }
+            return;
+        }
+        let slot = |k: usize| (self.head + k) % MEMORY;
+        let newest = slot(self.len - 1);
+        let mut s_dot = dot(&self.s[newest], out);
+        for k in (0..self.len).rev() {
+            let i = slot(k);
+            let a = self.rho[i] * s_dot;
+            self.alpha[i] = a;
+            if k > 0 {
+                s_dot = axpy_dot(-a, &self.y[i], out, &self.s[slot(k - 1)]);
+            } else {
+                axpy(-a, &self.y[i], out);
             }
         }
+        let yy = dot(&self.y[newest], &self.y[newest]);
+        let gamma = 1.0 / (self.rho[newest] * yy);
+        // out := gamma * out, so y0 . out scales by gamma too; the sums are
+        // taken on the scaled values to match a separate pass exactly.
+        let mut y_dot = scale_dot(gamma, out, &self.y[slot(0)]);
         for k in 0..self.len {
-            let i = (self.head + k) % MEMORY;
-            let b = self.rho[i] * dot(&self.y[i], out);
-            axpy(self.alpha[i] - b, &self.s[i], out);
-        }
-        for v in out.iter_mut() {
-            *v = -*v;
+            let i = slot(k);
+            let b = self.rho[i] * y_dot;
+            let c = self.alpha[i] - b;
+            if k + 1 < self.len {
+                y_dot = axpy_dot(c, &self.s[i], out, &self.y[slot(k + 1)]);
+            } else {
+                for (o, si) in out.iter_mut().zip(&self.s[i]) {
+                    *o = -(*o + c * si);
+                }
+            }
         }
     }
 }
@@ -350,6 +370,51 @@ fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
     }
+}
+
+/// `y += a * x`, then `z . y` of the updated `y`, in one pass; the same
+/// four running sums as [`dot`], so the result is bit for bit a separate
+/// [`axpy`] and [`dot`].
+fn axpy_dot(a: f64, x: &[f64], y: &mut [f64], z: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = y.len() / 4 * 4;
+    for ((y, x), z) in y[..chunks]
+        .chunks_exact_mut(4)
+        .zip(x[..chunks].chunks_exact(4))
+        .zip(z[..chunks].chunks_exact(4))
+    {
+        for k in 0..4 {
+            y[k] += a * x[k];
+            acc[k] += z[k] * y[k];
+        }
+    }
+    let mut tail = 0.0;
+    for ((y, x), z) in y[chunks..].iter_mut().zip(&x[chunks..]).zip(&z[chunks..]) {
+        *y += a * x;
+        tail += z * *y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// `y *= a`, then `z . y`, in one pass (as [`axpy_dot`]).
+fn scale_dot(a: f64, y: &mut [f64], z: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let chunks = y.len() / 4 * 4;
+    for (y, z) in y[..chunks]
+        .chunks_exact_mut(4)
+        .zip(z[..chunks].chunks_exact(4))
+    {
+        for k in 0..4 {
+            y[k] *= a;
+            acc[k] += z[k] * y[k];
+        }
+    }
+    let mut tail = 0.0;
+    for (y, z) in y[chunks..].iter_mut().zip(&z[chunks..]) {
+        *y *= a;
+        tail += z * *y;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 fn norm(v: &[f64]) -> f64 {

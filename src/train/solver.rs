@@ -16,34 +16,65 @@
 use super::lbfgs::{self, Stopping};
 use crate::error::{Error, Result};
 
-/// Rows of (column, value) pairs in compressed sparse row form.
+/// Rows of (column, value) pairs in compressed sparse row form, optionally
+/// followed by a block of dense columns (the word-vector columns: every row
+/// has a value in each, so they are kept contiguous, without column indices).
 #[derive(Clone, Debug, Default)]
 pub struct SparseRows {
     pub indptr: Vec<usize>,
     pub cols: Vec<u32>,
     pub vals: Vec<f64>,
+    /// All columns: the sparse ones, then `dense_cols` dense ones.
     pub n_cols: usize,
+    pub dense_cols: usize,
+    /// `n_rows x dense_cols`, row-major. Single precision halves the memory
+    /// traffic of the optimiser's passes; sums are taken in double.
+    pub dense: Vec<f32>,
 }
 
 impl SparseRows {
-    /// An empty matrix with `n_cols` columns.
+    /// An empty matrix with `n_cols` sparse columns.
     pub fn new(n_cols: usize) -> Self {
+        Self::with_dense(n_cols, 0)
+    }
+
+    /// An empty matrix with `sparse_cols` sparse columns followed by
+    /// `dense_cols` dense ones.
+    pub fn with_dense(sparse_cols: usize, dense_cols: usize) -> Self {
         SparseRows {
             indptr: vec![0],
             cols: Vec::new(),
             vals: Vec::new(),
-            n_cols,
+            n_cols: sparse_cols + dense_cols,
+            dense_cols,
+            dense: Vec::new(),
         }
     }
 
-    /// Appends one row.
+    /// Appends one row of sparse entries (its dense columns, if any, are 0).
     pub fn push_row(&mut self, entries: impl IntoIterator<Item = (u32, f64)>) {
+        self.push_row_with_dense(entries, &[]);
+    }
+
+    /// Appends one row: sparse entries, and the dense columns' values
+    /// (`dense_cols` of them, or none for zeros).
+    pub fn push_row_with_dense(
+        &mut self,
+        entries: impl IntoIterator<Item = (u32, f64)>,
+        dense: &[f32],
+    ) {
         for (c, v) in entries {
-            debug_assert!((c as usize) < self.n_cols);
+            debug_assert!((c as usize) < self.sparse_cols());
             self.cols.push(c);
             self.vals.push(v);
         }
         self.indptr.push(self.cols.len());
+        if dense.is_empty() {
+            self.dense.resize(self.dense.len() + self.dense_cols, 0.0);
+        } else {
+            assert_eq!(dense.len(), self.dense_cols, "one value per dense column");
+            self.dense.extend_from_slice(dense);
+        }
     }
 
     /// Number of rows.
@@ -51,13 +82,30 @@ impl SparseRows {
         self.indptr.len() - 1
     }
 
-    /// The (column, value) pairs of row `i`.
+    /// Columns before the dense block.
+    pub fn sparse_cols(&self) -> usize {
+        self.n_cols - self.dense_cols
+    }
+
+    /// The dense columns' values of row `i`.
+    pub fn dense_row(&self, i: usize) -> &[f32] {
+        &self.dense[i * self.dense_cols..][..self.dense_cols]
+    }
+
+    /// The (column, value) pairs of row `i`, dense columns included.
     pub fn row(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let (a, b) = (self.indptr[i], self.indptr[i + 1]);
+        let first_dense = self.sparse_cols();
         self.cols[a..b]
             .iter()
             .zip(&self.vals[a..b])
             .map(|(&c, &v)| (c as usize, v))
+            .chain(
+                self.dense_row(i)
+                    .iter()
+                    .enumerate()
+                    .map(move |(d, &v)| (first_dense + d, f64::from(v))),
+            )
     }
 }
 
@@ -182,6 +230,8 @@ fn pass<const K: usize>(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
             .expect("K weights per column")
     };
     let intercept: [f64; K] = intercept.try_into().expect("one intercept per class");
+    let dense_start = p.x.sparse_cols() * K;
+    let dense_weights = &weights[dense_start..];
     grad.fill(0.0);
     let mut cost = 0.0;
     for &i in p.rows {
@@ -190,6 +240,13 @@ fn pass<const K: usize>(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
         let mut z = intercept;
         for (&c, &v) in cols.iter().zip(vals) {
             let wc = row(c);
+            for j in 0..K {
+                z[j] += v * wc[j];
+            }
+        }
+        let dense_x = p.x.dense_row(i);
+        for (&v, wc) in dense_x.iter().zip(dense_weights.chunks_exact(K)) {
+            let v = f64::from(v);
             for j in 0..K {
                 z[j] += v * wc[j];
             }
@@ -206,6 +263,13 @@ fn pass<const K: usize>(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
         }
         for (&c, &v) in cols.iter().zip(vals) {
             let gc = grad_row::<K>(grad, c as usize);
+            for j in 0..K {
+                gc[j] += v * d[j];
+            }
+        }
+        let dense_grad = &mut grad[dense_start..dense_start + p.x.dense_cols * K];
+        for (&v, gc) in dense_x.iter().zip(dense_grad.chunks_exact_mut(K)) {
+            let v = f64::from(v);
             for j in 0..K {
                 gc[j] += v * d[j];
             }

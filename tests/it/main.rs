@@ -14,3 +14,4 @@ mod solver;
 mod structured;
 mod text;
 mod trend;
+mod vectors;
