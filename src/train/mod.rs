@@ -239,7 +239,7 @@ pub fn design(
     let mut dense_row = vec![0f32; dims];
     for (buckets, value) in rows {
         // Sorted buckets: repeats are adjacent and merge into one entry.
-        let mut entries: Vec<(u32, f64)> = Vec::with_capacity(buckets.len() + dims);
+        let mut entries: Vec<(u32, f64)> = Vec::with_capacity(buckets.len());
         for &b in &buckets {
             let col = column_of[b as usize];
             if col == u32::MAX {
