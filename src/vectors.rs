@@ -156,7 +156,8 @@ impl WordVectors {
         &self.sha256
     }
 
-    /// The vector of `word` as stored, if the table has it.
+    /// The vector of `word` as stored, if the table has it (a scan over the
+    /// words: for inspecting a table, not for per-token use).
     pub fn get(&self, word: &str) -> Option<&[f32]> {
         let i = self.words.iter().position(|w| w == word)?;
         Some(&self.values[i * self.dims..][..self.dims])
