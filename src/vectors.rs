@@ -95,6 +95,16 @@ impl WordVectors {
             return Err(bad(format!("words = {count}, expected 1 to {MAX_WORDS}")));
         }
         let dims = dims as usize;
+        // Every word takes at least a length byte and its vector: a header
+        // promising more than the file holds is refused before anything
+        // that size is allocated.
+        let least = 20 + 4 * dims + count as usize * (1 + dims);
+        if bytes.len() < least {
+            return Err(bad(format!(
+                "truncated: {count} words of {dims} dims need at least {least} bytes, the file has {}",
+                bytes.len()
+            )));
+        }
         let scales: Vec<f32> = take(4 * dims, "the scales")?
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
@@ -305,6 +315,15 @@ pub(crate) mod tests {
         assert!(problem(&zero_scale).contains("scale of dimension 0"));
         let no_words = table_bytes(&[1.0], &[]);
         assert!(problem(&no_words).contains("words = 0"));
+        // A header promising four million words of 1,024 dims in a few bytes.
+        let mut huge = table_bytes(&[1.0], &[("talks", &[1])]);
+        huge[12..16].copy_from_slice(&1024u32.to_le_bytes());
+        huge[16..20].copy_from_slice(&(1u32 << 22).to_le_bytes());
+        assert!(
+            problem(&huge).contains("need at least"),
+            "{}",
+            problem(&huge)
+        );
         assert!(problem(&good[..3]).starts_with("word vectors t.bin: "));
     }
 
