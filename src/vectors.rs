@@ -124,12 +124,18 @@ impl WordVectors {
                 .ok_or_else(|| bad(format!("word {n} is empty or not UTF-8")))?
                 .to_string();
             let vector = take(dims, "a vector")?;
+            let start = values.len();
             values.extend(
                 vector
                     .iter()
                     .zip(&scales)
                     .map(|(&q, s)| f32::from(q as i8) * s),
             );
+            if values[start..].iter().any(|v| !v.is_finite()) {
+                return Err(bad(format!(
+                    "the vector of word {n} ({word}) overflows: a scale is too large"
+                )));
+            }
             words.push(word);
         }
         if at != bytes.len() {
@@ -315,6 +321,8 @@ pub(crate) mod tests {
         assert!(problem(&zero_scale).contains("scale of dimension 0"));
         let no_words = table_bytes(&[1.0], &[]);
         assert!(problem(&no_words).contains("words = 0"));
+        let overflow = table_bytes(&[f32::MAX], &[("talks", &[2])]);
+        assert!(problem(&overflow).contains("word 0 (talks) overflows"));
         // A header promising four million words of 1,024 dims in a few bytes.
         let mut huge = table_bytes(&[1.0], &[("talks", &[1])]);
         huge[12..16].copy_from_slice(&1024u32.to_le_bytes());
