@@ -66,4 +66,28 @@ for d in sys.argv[1:]:
     for name, data in seeds.items():
         open(f'{d}/{name}', 'wb').write(data)
 PY
+# Word-vector tables: small valid ones, and the shipped table's header with
+# its first 300 words (word count patched to match).
+mkdir -p "$corpus/word_vectors"
+python3 - "$root/models/word-vectors.bin" "$corpus/word_vectors" <<'PY'
+import struct, sys
+src, out = sys.argv[1], sys.argv[2]
+def table(scales, words):
+    b = b'STANCEWV' + struct.pack('<III', 1, len(scales), len(words))
+    b += b''.join(struct.pack('<f', s) for s in scales)
+    for w, v in words:
+        b += bytes([len(w)]) + w + bytes(x & 0xff for x in v)
+    return b
+open(f'{out}/tiny.bin', 'wb').write(table([0.5, 2.0], [(b'talks', [2, -1]), (b'threat', [-4, 3])]))
+open(f'{out}/stems.bin', 'wb').write(table([1.0] * 3, [(b'negotiate', [1, 2, 3]), (b'negotiated', [3, 2, 1]), (b"don't", [0, 0, 9]), (b'two words', [1, 1, 1])]))
+data = open(src, 'rb').read()
+dims = struct.unpack('<I', data[12:16])[0]
+at = 20 + 4 * dims
+for _ in range(300):
+    at += 1 + data[at] + dims
+head = bytearray(data[:at])
+head[16:20] = struct.pack('<I', 300)
+open(f'{out}/shipped-300.bin', 'wb').write(bytes(head))
+PY
+
 echo "corpus ready in $corpus"
