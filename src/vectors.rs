@@ -185,34 +185,30 @@ impl WordVectors {
     /// of its plain and its negated unigram feature.
     pub fn by_bucket(&self, featurizer: &Featurizer) -> BucketVectors {
         let dims = self.dims;
-        // Stem hash -> (index in `sums`, words).
-        let mut stems: HashMap<u64, (usize, u32)> = HashMap::new();
+        // Stem hash -> its slot; per slot, the stem's unigram buckets, how
+        // many words share it, and (in `sums`) the sum of their vectors.
+        let mut slot_of: HashMap<u64, usize> = HashMap::new();
+        let mut stems: Vec<([u32; 2], u32)> = Vec::new();
         let mut sums: Vec<f64> = Vec::new();
-        let mut stem_buckets: Vec<[u32; 2]> = Vec::new();
         for (word, vector) in self.words.iter().zip(self.values.chunks_exact(dims)) {
             let Some((stem, buckets)) = featurizer.unigram_buckets(word) else {
                 continue;
             };
-            let next = stem_buckets.len();
-            let (slot, count) = stems.entry(stem).or_insert((next, 0));
-            if *slot == next {
+            let slot = *slot_of.entry(stem).or_insert_with(|| {
+                stems.push((buckets, 0));
                 sums.resize(sums.len() + dims, 0.0);
-                stem_buckets.push(buckets);
-            }
-            *count += 1;
-            for (s, &v) in sums[*slot * dims..][..dims].iter_mut().zip(vector) {
+                stems.len() - 1
+            });
+            stems[slot].1 += 1;
+            for (s, &v) in sums[slot * dims..][..dims].iter_mut().zip(vector) {
                 *s += f64::from(v);
             }
         }
-        let mut counts = vec![0u32; stem_buckets.len()];
-        for &(slot, count) in stems.values() {
-            counts[slot] = count;
-        }
         let mut row_of: HashMap<u32, usize> = HashMap::new();
         let mut values: Vec<f64> = Vec::new();
-        for (slot, buckets) in stem_buckets.iter().enumerate() {
-            let mean = &sums[slot * dims..][..dims];
-            let n = f64::from(counts[slot]);
+        for (slot, (buckets, words)) in stems.iter().enumerate() {
+            let sum = &sums[slot * dims..][..dims];
+            let n = f64::from(*words);
             let distinct: &[u32] = if buckets[0] == buckets[1] {
                 &buckets[..1]
             } else {
@@ -224,8 +220,8 @@ impl WordVectors {
                 if row == next {
                     values.resize(values.len() + dims, 0.0);
                 }
-                for (v, m) in values[row * dims..][..dims].iter_mut().zip(mean) {
-                    *v += m / n;
+                for (v, s) in values[row * dims..][..dims].iter_mut().zip(sum) {
+                    *v += s / n;
                 }
             }
         }

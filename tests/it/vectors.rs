@@ -24,10 +24,7 @@ fn shipped_path() -> std::path::PathBuf {
 #[test]
 fn the_shipped_table_is_the_derived_one_and_is_built_in() {
     let bytes = std::fs::read(shipped_path()).unwrap();
-    let file: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let file = stance::dataset::hex(&Sha256::digest(&bytes));
     assert_eq!(file, SHIPPED_SHA256, "models/word-vectors.bin changed");
     let embedded = WordVectors::embedded().unwrap();
     assert_eq!(embedded.sha256(), SHIPPED_SHA256);
