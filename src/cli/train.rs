@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
 use stance::dataset::read_labeled;
-use stance::train::{ClassWeighting, TrainSettings, VectorTable};
+use stance::train::{Calibration, ClassWeighting, TrainSettings, VectorTable};
 use stance::vectors::WordVectors;
 
 #[derive(clap::Args)]
@@ -52,6 +52,12 @@ pub struct Args {
     /// Class weighting: balanced or none.
     #[arg(long, default_value = "balanced", value_parser = ["balanced", "none"])]
     pub class_weights: String,
+    /// Calibration temperature per axis, fitted on the cross-validation's
+    /// held-out rows: hardest-fold (fit one per fold and keep the highest:
+    /// probabilities calibrated for the least familiar held-out group),
+    /// pooled (one fit over all held-out rows), or off.
+    #[arg(long, default_value = "hardest-fold", value_parser = ["hardest-fold", "pooled", "off"])]
+    pub calibration: String,
     /// Bad rows: fail (write nothing) or skip (and report them).
     #[arg(long, default_value = "fail", value_parser = ["fail", "skip"])]
     pub on_error: String,
@@ -112,6 +118,11 @@ pub fn run(args: Args) -> Result<()> {
             ClassWeighting::None
         } else {
             ClassWeighting::Balanced
+        },
+        calibration: match args.calibration.as_str() {
+            "pooled" => Calibration::Pooled,
+            "off" => Calibration::Off,
+            _ => Calibration::HardestFold,
         },
         threads: args.threads,
         min_count: args.min_count,
@@ -187,6 +198,20 @@ pub fn run(args: Args) -> Result<()> {
             .map(|(a, f)| format!("{a}: {f:.3}"))
             .collect();
         writeln!(out, "           macro-F1 by alpha: {}", grid.join(", "))?;
+        if !axis.fold_temperatures.is_empty() {
+            let folds: Vec<String> = axis
+                .fold_temperatures
+                .iter()
+                .map(|t| format!("{t:.3}"))
+                .collect();
+            writeln!(
+                out,
+                "           temperature by held-out fold: {} (pooled {:.3}; --calibration {})",
+                folds.join(", "),
+                axis.pooled_temperature,
+                meta.settings["calibration"].as_str().unwrap_or("?")
+            )?;
+        }
     }
     writeln!(out, "wrote {}", args.out.display())?;
     Ok(())

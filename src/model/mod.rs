@@ -148,6 +148,13 @@ pub struct AxisTraining {
     pub class_weights: [f64; 3],
     pub alpha: f64,
     pub temperature: f64,
+    /// The temperature fitted on all held-out rows together, and on each
+    /// fold's held-out rows (absent from models written before they were
+    /// recorded).
+    #[serde(default)]
+    pub pooled_temperature: f64,
+    #[serde(default)]
+    pub fold_temperatures: Vec<f64>,
     /// Cross-validated macro-F1 for every alpha tried, in grid order.
     pub cv_macro_f1_by_alpha: Vec<(f64, f64)>,
     pub cv_accuracy: f64,

@@ -414,6 +414,82 @@ fn grouped_cross_validation_holds_out_whole_groups_and_says_so() {
 }
 
 #[test]
+fn calibration_picks_the_hardest_folds_temperature_and_never_moves_a_label() {
+    let dir = tempdir();
+    let text = std::fs::read_to_string(data("small.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut csv = format!("{},source\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        csv.push_str(&format!("{line},outlet-{}\n", i % 4));
+    }
+    let grouped = dir.join("grouped.csv");
+    std::fs::write(&grouped, csv).unwrap();
+    let train = |calibration: Option<&str>, name: &str| {
+        let out = dir.join(name);
+        let mut cmd = stance();
+        cmd.args(["train", "--folds", "3", "--bits", "12"])
+            .args(["--cv-group-column", "source", "--data"])
+            .arg(&grouped)
+            .arg("--out")
+            .arg(&out);
+        if let Some(c) = calibration {
+            cmd.args(["--calibration", c]);
+        }
+        let o = run(&mut cmd);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let meta = stance::model::format::load(&out)
+            .unwrap()
+            .metadata()
+            .unwrap();
+        (out, stdout(&o), meta)
+    };
+    let (hardest, said, meta) = train(None, "hardest.model");
+    assert_eq!(meta.settings["calibration"], "hardest-fold");
+    for axis in &meta.axes {
+        assert_eq!(axis.fold_temperatures.len(), 3, "{axis:?}");
+        let highest = axis.fold_temperatures.iter().copied().fold(0.0, f64::max);
+        assert_eq!(axis.temperature, highest, "{axis:?}");
+    }
+    assert!(
+        said.contains("temperature by held-out fold:")
+            && said.contains("--calibration hardest-fold"),
+        "{said}"
+    );
+    let (pooled, _, meta) = train(Some("pooled"), "pooled.model");
+    for axis in &meta.axes {
+        assert_eq!(axis.temperature, axis.pooled_temperature, "{axis:?}");
+    }
+    let (off, _, meta) = train(Some("off"), "off.model");
+    for axis in &meta.axes {
+        assert_eq!(axis.temperature, 1.0, "{axis:?}");
+    }
+
+    // The temperature scales probabilities; the labels of every sentence
+    // stay the same whichever calibration was fitted.
+    let labels = |model: &Path| {
+        let o = run(stance()
+            .args(["classify", "--lines", "--format", "jsonl", "--model"])
+            .arg(model)
+            .arg("--file")
+            .arg(data("small.csv")));
+        assert!(o.status.success(), "{}", stderr(&o));
+        jsonl(&stdout(&o))
+            .iter()
+            .map(|row| {
+                (
+                    row["hostility"]["label"].to_string(),
+                    row["diplomacy"]["label"].to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let reference = labels(&hardest);
+    assert!(reference.len() > 20);
+    assert_eq!(labels(&pooled), reference);
+    assert_eq!(labels(&off), reference);
+}
+
+#[test]
 fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
     let dir = tempdir();
     let out = dir.join("m.model");
