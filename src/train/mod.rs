@@ -205,6 +205,7 @@ impl TrainSettings {
             max_iterations: self.max_iterations,
             gradient_tolerance: self.gradient_tolerance,
             cost_tolerance_per_row: self.cost_tolerance,
+            single_precision_dense: false,
         }
     }
 }
@@ -598,7 +599,11 @@ fn fit_axes(
     let results: Vec<Result<Vec<HeldOutLogits>>> = jobs
         .par_iter()
         .map(|&(p, a, f)| {
-            let logits = axes[p].held_out(x, settings.alphas[a], f, solver);
+            let cv_solver = SolverSettings {
+                single_precision_dense: true,
+                ..solver
+            };
+            let logits = axes[p].held_out(x, settings.alphas[a], f, cv_solver);
             fitted();
             logits
         })

@@ -147,3 +147,56 @@ fn eval_metrics_agree_with_linfa_confusion_matrix() {
         );
     }
 }
+
+#[test]
+fn single_precision_dense_products_reach_the_same_minimum() {
+    // Three sparse columns and eleven dense ones (the problem's other four
+    // features and seven of noise); fitted to convergence, the objective's
+    // one minimum is reached whichever precision the dense products use.
+    let (x, y) = problem();
+    let mut noise = 0x9e37_79b9_7f4a_7c15u64;
+    let mut rows = SparseRows::with_dense(3, 11);
+    for row in x.rows() {
+        let mut dense: Vec<f32> = row.iter().skip(3).map(|&v| v as f32).collect();
+        for _ in 0..7 {
+            noise ^= noise << 13;
+            noise ^= noise >> 7;
+            noise ^= noise << 17;
+            dense.push((noise >> 40) as f32 / (1u64 << 24) as f32 - 0.5);
+        }
+        rows.push_row_with_dense(
+            row.iter().take(3).enumerate().map(|(j, &v)| (j as u32, v)),
+            &dense,
+        );
+    }
+    let all: Vec<usize> = (0..x.nrows()).collect();
+    for classes in [2, 3] {
+        let targets: Vec<usize> = y.iter().map(|&t| t % classes).collect();
+        let problem = Problem {
+            x: &rows,
+            rows: &all,
+            targets: &targets,
+            row_weights: &vec![1.0; x.nrows()],
+            classes,
+            alpha: 0.5,
+        };
+        let fit_with = |single_precision_dense| {
+            let settings = SolverSettings {
+                max_iterations: 500,
+                gradient_tolerance: 1e-6,
+                single_precision_dense,
+                ..SolverSettings::default()
+            };
+            fit(&problem, settings).unwrap().params
+        };
+        let (double, single) = (fit_with(false), fit_with(true));
+        let largest = double.iter().fold(0f64, |m, w| m.max(w.abs()));
+        assert!(largest > 0.1, "{double:?}");
+        for (d, s) in double.iter().zip(&single) {
+            assert!(
+                (d - s).abs() < 1e-3 * largest,
+                "{classes} classes: {d} vs {s}"
+            );
+        }
+    }
+}
