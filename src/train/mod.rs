@@ -205,7 +205,7 @@ impl TrainSettings {
             max_iterations: self.max_iterations,
             gradient_tolerance: self.gradient_tolerance,
             cost_tolerance_per_row: self.cost_tolerance,
-            single_precision_dense: false,
+            single_precision: false,
         }
     }
 }
@@ -600,7 +600,7 @@ fn fit_axes(
         .par_iter()
         .map(|&(p, a, f)| {
             let cv_solver = SolverSettings {
-                single_precision_dense: true,
+                single_precision: true,
                 ..solver
             };
             let logits = axes[p].held_out(x, settings.alphas[a], f, cv_solver);

@@ -149,10 +149,11 @@ fn eval_metrics_agree_with_linfa_confusion_matrix() {
 }
 
 #[test]
-fn single_precision_dense_products_reach_the_same_minimum() {
+fn single_precision_reaches_the_same_minimum() {
     // Three sparse columns and eleven dense ones (the problem's other four
     // features and seven of noise); fitted to convergence, the objective's
-    // one minimum is reached whichever precision the dense products use.
+    // one minimum is reached whichever precision the dense products and the
+    // optimiser's history use.
     let (x, y) = problem();
     let mut noise = 0x9e37_79b9_7f4a_7c15u64;
     let mut rows = SparseRows::with_dense(3, 11);
@@ -180,11 +181,11 @@ fn single_precision_dense_products_reach_the_same_minimum() {
             classes,
             alpha: 0.5,
         };
-        let fit_with = |single_precision_dense| {
+        let fit_with = |single_precision| {
             let settings = SolverSettings {
                 max_iterations: 500,
                 gradient_tolerance: 1e-6,
-                single_precision_dense,
+                single_precision,
                 ..SolverSettings::default()
             };
             fit(&problem, settings).unwrap().params
