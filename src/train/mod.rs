@@ -596,13 +596,15 @@ fn fit_axes(
                 .flat_map(move |a| (0..settings.folds).map(move |f| (p, a, f)))
         })
         .collect();
+    // Cross-validation fits only rank the alphas and give the temperature:
+    // they run in single precision; the shipped final fit does not.
+    let cv_solver = SolverSettings {
+        single_precision: true,
+        ..solver
+    };
     let results: Vec<Result<Vec<HeldOutLogits>>> = jobs
         .par_iter()
         .map(|&(p, a, f)| {
-            let cv_solver = SolverSettings {
-                single_precision: true,
-                ..solver
-            };
             let logits = axes[p].held_out(x, settings.alphas[a], f, cv_solver);
             fitted();
             logits

@@ -250,24 +250,26 @@ fn cost_and_gradient_single_dense(p: &Problem, w: &[f64], grad: &mut [f64]) -> f
 /// How a pass takes the dense columns' share of the logits and of the
 /// gradient. `weights` and `grad` are the dense columns' block of the
 /// parameters and of the gradient, `dims x K` row-major.
-trait DenseProducts<const K: usize> {
-    fn new(weights: &[f64], dims: usize) -> Self;
-    fn add_logits(&self, x: &[f32], weights: &[f64], z: &mut [f64; K]);
+trait DenseProducts<'w, const K: usize> {
+    fn new(weights: &'w [f64], dims: usize) -> Self;
+    fn add_logits(&self, x: &[f32], z: &mut [f64; K]);
     fn add_gradient(&mut self, x: &[f32], d: &[f64; K], grad: &mut [f64]);
     /// Called once after the last row.
     fn finish(&mut self, grad: &mut [f64]);
 }
 
 /// In double precision, column after column: the reference.
-struct DoubleDense;
+struct DoubleDense<'w> {
+    weights: &'w [f64],
+}
 
-impl<const K: usize> DenseProducts<K> for DoubleDense {
-    fn new(_: &[f64], _: usize) -> Self {
-        DoubleDense
+impl<'w, const K: usize> DenseProducts<'w, K> for DoubleDense<'w> {
+    fn new(weights: &'w [f64], _: usize) -> Self {
+        DoubleDense { weights }
     }
 
-    fn add_logits(&self, x: &[f32], weights: &[f64], z: &mut [f64; K]) {
-        for (&v, wc) in x.iter().zip(weights.chunks_exact(K)) {
+    fn add_logits(&self, x: &[f32], z: &mut [f64; K]) {
+        for (&v, wc) in x.iter().zip(self.weights.chunks_exact(K)) {
             let v = f64::from(v);
             for j in 0..K {
                 z[j] += v * wc[j];
@@ -315,7 +317,7 @@ impl SingleDense {
     }
 }
 
-impl<const K: usize> DenseProducts<K> for SingleDense {
+impl<const K: usize> DenseProducts<'_, K> for SingleDense {
     fn new(weights: &[f64], dims: usize) -> Self {
         let mut by_class = vec![0f32; K * dims];
         for (d, wd) in weights.chunks_exact(K).enumerate() {
@@ -332,14 +334,20 @@ impl<const K: usize> DenseProducts<K> for SingleDense {
         }
     }
 
-    fn add_logits(&self, x: &[f32], _: &[f64], z: &mut [f64; K]) {
-        for (j, w) in self.weights.chunks_exact(self.dims.max(1)).enumerate() {
+    fn add_logits(&self, x: &[f32], z: &mut [f64; K]) {
+        if self.dims == 0 {
+            return;
+        }
+        for (j, w) in self.weights.chunks_exact(self.dims).enumerate() {
             z[j] += f64::from(dot_single(x, w));
         }
     }
 
     fn add_gradient(&mut self, x: &[f32], d: &[f64; K], _: &mut [f64]) {
-        for (j, g) in self.block.chunks_exact_mut(self.dims.max(1)).enumerate() {
+        if self.dims == 0 {
+            return;
+        }
+        for (j, g) in self.block.chunks_exact_mut(self.dims).enumerate() {
             let dj = d[j] as f32;
             for (g, &v) in g.iter_mut().zip(x) {
                 *g += v * dj;
@@ -378,7 +386,11 @@ fn dot_single(x: &[f32], w: &[f32]) -> f32 {
     total
 }
 
-fn pass<const K: usize, D: DenseProducts<K>>(p: &Problem, w: &[f64], grad: &mut [f64]) -> f64 {
+fn pass<'w, const K: usize, D: DenseProducts<'w, K>>(
+    p: &Problem,
+    w: &'w [f64],
+    grad: &mut [f64],
+) -> f64 {
     let bias = p.x.n_cols * K;
     let (weights, intercept) = w.split_at(bias);
     let row = |c: u32| -> &[f64; K] {
@@ -388,8 +400,7 @@ fn pass<const K: usize, D: DenseProducts<K>>(p: &Problem, w: &[f64], grad: &mut 
     };
     let intercept: [f64; K] = intercept.try_into().expect("one intercept per class");
     let dense = p.x.sparse_cols() * K..bias;
-    let dense_weights = &weights[dense.clone()];
-    let mut products = D::new(dense_weights, p.x.dense_cols);
+    let mut products = D::new(&weights[dense.clone()], p.x.dense_cols);
     grad.fill(0.0);
     let mut cost = 0.0;
     for &i in p.rows {
@@ -403,7 +414,7 @@ fn pass<const K: usize, D: DenseProducts<K>>(p: &Problem, w: &[f64], grad: &mut 
             }
         }
         let dense_x = p.x.dense_row(i);
-        products.add_logits(dense_x, dense_weights, &mut z);
+        products.add_logits(dense_x, &mut z);
         let m = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let sum: f64 = z.iter().map(|zj| (zj - m).exp()).sum();
         let log_norm = m + sum.ln();
