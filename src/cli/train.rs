@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use stance::FeatureConfig;
-use stance::dataset::read_labeled;
+use stance::dataset::{LabeledData, read_labeled};
+use stance::model::Axis;
+use stance::train::repeats::Repeats;
 use stance::train::{Calibration, ClassWeighting, TrainSettings, VectorTable};
 use stance::vectors::WordVectors;
 
@@ -99,6 +101,7 @@ pub fn run(args: Args) -> Result<()> {
             eprintln!("  line {}: {}", row.line, row.reason);
         }
     }
+    warn_of_conflicting_repeats(&data);
     let word_vectors = match args.word_vectors.as_str() {
         "embedded" => VectorTable::Embedded,
         "none" => VectorTable::Off,
@@ -160,6 +163,13 @@ pub fn run(args: Args) -> Result<()> {
             groups["groups"]
         )?;
     }
+    if let Some(repeated) = meta.settings.get("repeated_rows") {
+        writeln!(
+            out,
+            "{} rows repeat an earlier row's text (case and spacing aside); cross-validation kept each copy in its first copy's fold",
+            repeated["rows"]
+        )?;
+    }
     if cross_validated < meta.rows {
         writeln!(
             out,
@@ -215,4 +225,34 @@ pub fn run(args: Args) -> Result<()> {
     }
     writeln!(out, "wrote {}", args.out.display())?;
     Ok(())
+}
+
+/// Names the repeated texts whose labels disagree with their first copy's:
+/// both copies are trained on, which a user may want or may not know of.
+fn warn_of_conflicting_repeats(data: &LabeledData) {
+    let conflicts = Repeats::find(&data.examples).conflicts;
+    if conflicts.is_empty() {
+        return;
+    }
+    eprintln!(
+        "warning: {} rows of {} repeat an earlier row's text with other labels (both are trained on):",
+        conflicts.len(),
+        data.path.display()
+    );
+    const SHOWN: usize = 10;
+    for &(row, first) in conflicts.iter().take(SHOWN) {
+        let (a, b) = (&data.examples[first], &data.examples[row]);
+        eprintln!(
+            "  line {} ({}, {}) repeats line {} ({}, {})",
+            b.line,
+            Axis::Hostility.labels()[b.hostility],
+            Axis::Diplomacy.labels()[b.diplomacy],
+            a.line,
+            Axis::Hostility.labels()[a.hostility],
+            Axis::Diplomacy.labels()[a.diplomacy],
+        );
+    }
+    if conflicts.len() > SHOWN {
+        eprintln!("  ... and {} more", conflicts.len() - SHOWN);
+    }
 }

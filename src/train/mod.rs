@@ -1,7 +1,7 @@
 //! Training: featurise the examples with the same [`Featurizer`] inference
 //! uses, choose the L2 strength per axis by k-fold cross-validation (folds
 //! stratified by label, or holding out whole groups of a column the caller
-//! names), fit a calibration temperature on the out-of-fold logits (by
+//! names; every copy of a repeated text in its first copy's fold), fit a calibration temperature on the out-of-fold logits (by
 //! default the highest of the folds' own temperatures), then fit on all rows
 //! and scatter the weights into the hashed table.
 //!
@@ -11,6 +11,7 @@
 //! same model file byte for byte.
 
 mod lbfgs;
+pub mod repeats;
 pub mod solver;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use crate::eval::AxisTally;
 use crate::features::{FeatureConfig, Featurizer, Scratch};
 use crate::model::{Axis, AxisTraining, CLASSES, Classifier, Metadata, ROW, Weights};
 use crate::vectors::{BucketVectors, WordVectors};
+use repeats::Repeats;
 use solver::{Problem, SoftmaxParams, SolverSettings, SparseRows};
 
 /// How rows are weighted by class.
@@ -337,6 +339,7 @@ pub fn train_with_progress(
     let mut temperature = [1f32; 2];
     let mut axes = Vec::new();
     let cv_rows = spread_sample(n, settings.cv_rows);
+    let repeats = Repeats::find(&data.examples);
     let group_folds = match &data.group_column {
         Some(column) => Some(grouped_folds(data, column, &cv_rows, settings.folds)?),
         None => None,
@@ -345,13 +348,14 @@ pub fn train_with_progress(
         .into_iter()
         .map(|axis| {
             let targets: Vec<usize> = data.examples.iter().map(|e| e.class(axis)).collect();
-            let folds = match &group_folds {
+            let mut folds = match &group_folds {
                 Some((folds, _)) => folds.clone(),
                 None => {
                     let cv_targets: Vec<usize> = cv_rows.iter().map(|&i| targets[i]).collect();
                     stratified_folds(&cv_targets, settings.folds)
                 }
             };
+            repeats.pin_folds(&cv_rows, &mut folds);
             AxisProblem::new(axis, targets, &cv_rows, folds, &settings)
         })
         .collect();
@@ -399,6 +403,12 @@ pub fn train_with_progress(
         }),
         None => serde_json::Value::Null,
     };
+    if repeats.rows > 0 {
+        settings_json["repeated_rows"] = serde_json::json!({
+            "rows": repeats.rows,
+            "with_other_labels": repeats.conflicts.len(),
+        });
+    }
     if let (Some(column), Some((_, groups))) = (&data.group_column, &group_folds) {
         settings_json["cv_groups"] = serde_json::json!({"column": column, "groups": groups});
     }

@@ -489,6 +489,101 @@ fn calibration_picks_the_hardest_folds_temperature_and_never_moves_a_label() {
     assert_eq!(labels(&off), reference);
 }
 
+/// A feed that repeats sentences (the same wire copy in many outlets) must
+/// not let cross-validation score a held-out sentence from its twin in the
+/// training folds: that reports accuracy the model does not have and fits a
+/// temperature that makes its probabilities over-sharp.
+#[test]
+fn repeated_sentences_stay_in_one_fold_so_cross_validation_stays_honest() {
+    let dir = tempdir();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/train.csv"))
+            .unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().take(1500).map(|r| r.unwrap()).collect();
+    let write = |name: &str, rows: &[csv::StringRecord]| {
+        let path = dir.join(name);
+        let mut w = csv::Writer::from_path(&path).unwrap();
+        w.write_record(&header).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+        path
+    };
+    let text_at = header.iter().position(|h| h == "text").unwrap();
+    let id_at = header.iter().position(|h| h == "id").unwrap();
+    // Every other row again, later in the file, with its case and spacing
+    // changed; the first copy of one row comes back with other labels.
+    let mut repeated = rows.clone();
+    for (i, r) in rows.iter().enumerate().step_by(2) {
+        let mut copy: Vec<String> = r.iter().map(str::to_string).collect();
+        copy[id_at] = format!("{}-again", copy[id_at]);
+        copy[text_at] = format!("  {}", copy[text_at].to_uppercase().replace(' ', "  "));
+        if i == 0 {
+            let h = header.iter().position(|h| h == "hostility").unwrap();
+            copy[h] = if copy[h] == "hostile" {
+                "friendly"
+            } else {
+                "hostile"
+            }
+            .into();
+        }
+        repeated.push(csv::StringRecord::from(copy));
+    }
+    let train = |path: &Path, name: &str| {
+        let out = dir.join(name);
+        let o = run(stance()
+            .args(["train", "--folds", "3", "--bits", "14", "--data"])
+            .arg(path)
+            .arg("--out")
+            .arg(&out));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let meta = stance::model::format::load(&out)
+            .unwrap()
+            .metadata()
+            .unwrap();
+        (stdout(&o), stderr(&o), meta)
+    };
+    let (_, _, once) = train(&write("once.csv", &rows), "once.model");
+    let (said, warned, twice) = train(&write("twice.csv", &repeated), "twice.model");
+
+    assert!(
+        said.contains("750 rows repeat an earlier row's text"),
+        "{said}"
+    );
+    assert_eq!(twice.settings["repeated_rows"]["rows"], 750);
+    assert_eq!(twice.settings["repeated_rows"]["with_other_labels"], 1);
+    assert!(
+        warned.contains("1 rows of")
+            && warned.contains("line 1502 (")
+            && warned.contains("repeats line 2 ("),
+        "{warned}"
+    );
+    assert!(once.settings.get("repeated_rows").is_none());
+    // Held out with its twin elsewhere, a repeated sentence would be read
+    // almost perfectly: accuracy would rise well past the once-only data's
+    // and the temperature would drop (by 6 points and 18% on data like
+    // this before the fix).
+    for (a, b) in once.axes.iter().zip(&twice.axes) {
+        assert!(
+            (b.cv_accuracy - a.cv_accuracy).abs() < 0.03,
+            "{}: cv accuracy {} once, {} with repeats",
+            a.axis.name(),
+            a.cv_accuracy,
+            b.cv_accuracy
+        );
+        assert!(
+            b.temperature > 0.92 * a.temperature,
+            "{}: temperature {} once, {} with repeats",
+            a.axis.name(),
+            a.temperature,
+            b.temperature
+        );
+    }
+}
+
 #[test]
 fn bad_training_data_names_file_line_and_field_and_writes_nothing() {
     let dir = tempdir();
