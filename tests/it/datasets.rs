@@ -1,11 +1,24 @@
 //! The shipped datasets keep the promises of `datasets/README.md`: schema,
 //! label words, unique ids, class floors, lengths, no exact or near
-//! duplicates within or across train and test, and varied openings.
+//! duplicates within or across train, test and the probes, and varied
+//! openings.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 const COLUMNS: [&str; 6] = ["id", "text", "hostility", "diplomacy", "register", "topic"];
+const PROBE_COLUMNS: [&str; 7] = [
+    "id",
+    "text",
+    "hostility",
+    "diplomacy",
+    "register",
+    "topic",
+    "case",
+];
+/// Every labeled file: training, held-out test, and probes (held out too,
+/// never trained on).
+const FILES: [&str; 3] = ["train.csv", "test.csv", "probes/negation.csv"];
 const REGISTERS: [&str; 10] = [
     "leader_speech",
     "state_media",
@@ -43,11 +56,14 @@ fn read(name: &str) -> Vec<Row> {
         .join("datasets")
         .join(name);
     let mut reader = csv::Reader::from_path(&path).unwrap();
-    assert_eq!(
-        reader.headers().unwrap(),
-        COLUMNS.as_slice(),
-        "{name} header"
-    );
+    let header = reader.headers().unwrap().clone();
+    // Probes also carry each sentence's hard-case tags.
+    let expected: &[&str] = if name.starts_with("probes/") {
+        &PROBE_COLUMNS
+    } else {
+        &COLUMNS
+    };
+    assert_eq!(header.iter().collect::<Vec<_>>(), expected, "{name} header");
     reader
         .records()
         .enumerate()
@@ -93,7 +109,11 @@ fn trigrams(text: &str) -> HashSet<[String; 3]> {
 
 #[test]
 fn datasets_have_size_labels_and_class_floors() {
-    for (name, min_rows) in [("train.csv", 6000), ("test.csv", 1500)] {
+    for (name, min_rows) in [
+        ("train.csv", 6000),
+        ("test.csv", 1500),
+        ("probes/negation.csv", 1000),
+    ] {
         let rows = read(name);
         assert!(rows.len() >= min_rows, "{name}: {} rows", rows.len());
         for (axis, labels, get) in [
@@ -135,7 +155,7 @@ fn datasets_have_size_labels_and_class_floors() {
 #[test]
 fn ids_are_unique_across_files() {
     let mut seen = HashSet::new();
-    for name in ["train.csv", "test.csv"] {
+    for name in FILES {
         for r in read(name) {
             assert!(seen.insert(r.id.clone()), "duplicate id {}", r.id);
         }
@@ -144,7 +164,7 @@ fn ids_are_unique_across_files() {
 
 #[test]
 fn no_exact_or_near_duplicates_within_or_across_files() {
-    let rows: Vec<(String, Row)> = ["train.csv", "test.csv"]
+    let rows: Vec<(String, Row)> = FILES
         .iter()
         .flat_map(|name| read(name).into_iter().map(move |r| (name.to_string(), r)))
         .collect();
@@ -181,7 +201,7 @@ fn no_exact_or_near_duplicates_within_or_across_files() {
 
 #[test]
 fn sentence_openings_are_varied() {
-    for name in ["train.csv", "test.csv"] {
+    for name in FILES {
         let mut openings: HashMap<String, usize> = HashMap::new();
         for r in read(name) {
             let first: Vec<&str> = r.text.split_whitespace().take(4).collect();

@@ -4,7 +4,11 @@ use stance::language::{NotEnglish, detect};
 
 #[test]
 fn no_sentence_of_our_english_datasets_is_taken_for_another_language() {
-    for file in ["datasets/train.csv", "datasets/test.csv"] {
+    for file in [
+        "datasets/train.csv",
+        "datasets/test.csv",
+        "datasets/probes/negation.csv",
+    ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
         let mut reader = csv::Reader::from_path(&path).unwrap();
         let text_column = reader
