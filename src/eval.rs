@@ -194,6 +194,71 @@ impl AxisTally {
     }
 }
 
+/// Accuracy and macro-F1 of the rows sharing one value of a column.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupScore {
+    pub accuracy: f64,
+    /// Over the classes present in the group's labels or predictions: a
+    /// register with no friendly rows is not marked down for a class it
+    /// never had.
+    pub macro_f1: f64,
+    pub log_loss: f64,
+}
+
+/// One group's row count and per-axis scores.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    pub value: String,
+    pub rows: usize,
+    pub hostility: GroupScore,
+    pub diplomacy: GroupScore,
+}
+
+/// Tallies of both axes per value of a column (a register, a source, an
+/// outlet). A cell that lists several tags separated by `|` counts toward
+/// each of them.
+#[derive(Clone, Debug, Default)]
+pub struct ByGroup {
+    tallies: BTreeMap<String, [AxisTally; 2]>,
+}
+
+impl ByGroup {
+    /// Adds one row: its group cell, its true class on each axis, and the
+    /// probabilities of each axis (in [`Axis::BOTH`] order).
+    pub fn add(&mut self, cell: &str, truth: [usize; 2], probs: [[f64; 3]; 2]) {
+        for value in cell.split('|').map(str::trim) {
+            let tallies = self
+                .tallies
+                .entry(value.to_string())
+                .or_insert_with(|| Axis::BOTH.map(AxisTally::new));
+            for (k, tally) in tallies.iter_mut().enumerate() {
+                tally.add(truth[k], probs[k]);
+            }
+        }
+    }
+
+    /// The groups, largest first (equal sizes by value).
+    pub fn groups(&self) -> Vec<Group> {
+        let score = |t: &AxisTally| GroupScore {
+            accuracy: t.finish().accuracy,
+            macro_f1: macro_f1_present(&t.confusion),
+            log_loss: t.log_loss / t.n.max(1) as f64,
+        };
+        let mut groups: Vec<Group> = self
+            .tallies
+            .iter()
+            .map(|(value, [h, d])| Group {
+                value: value.clone(),
+                rows: h.n,
+                hostility: score(h),
+                diplomacy: score(d),
+            })
+            .collect();
+        groups.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.value.cmp(&b.value)));
+        groups
+    }
+}
+
 /// A difference in macro-F1 between two models on the same rows.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Difference {
@@ -250,6 +315,17 @@ fn macro_f1(c: &[[usize; 3]; 3]) -> f64 {
     (0..3).map(|k| class_metrics(c, k).f1).sum::<f64>() / 3.0
 }
 
+/// Macro-F1 over the classes that occur as a label or a prediction.
+fn macro_f1_present(c: &[[usize; 3]; 3]) -> f64 {
+    let present: Vec<usize> = (0..3)
+        .filter(|&k| (0..3).any(|j| c[k][j] > 0 || c[j][k] > 0))
+        .collect();
+    if present.is_empty() {
+        return 0.0;
+    }
+    present.iter().map(|&k| class_metrics(c, k).f1).sum::<f64>() / present.len() as f64
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
@@ -295,6 +371,34 @@ mod tests {
         // open P=2/3 R=1 F1=0.8; none P=1/2 R=1/2 F1=0.5; closed F1=0.
         assert!((m.macro_f1 - (0.8 + 0.5) / 3.0).abs() < 1e-12);
         assert_eq!(m.confusion, [[2, 0, 0], [1, 1, 0], [0, 1, 0]]);
+    }
+
+    #[test]
+    fn groups_score_their_own_rows_and_tags_count_toward_each_group() {
+        let mut by = ByGroup::default();
+        let sure = |k: usize| {
+            let mut p = [0.0; 3];
+            p[k] = 1.0;
+            p
+        };
+        // "wire": two rows, both axes right; "blog": one right, one wrong.
+        by.add("wire", [0, 1], [sure(0), sure(1)]);
+        by.add("wire|blog", [1, 1], [sure(1), sure(1)]);
+        by.add("blog", [0, 2], [sure(1), sure(2)]);
+        let groups = by.groups();
+        let names: Vec<&str> = groups.iter().map(|g| g.value.as_str()).collect();
+        assert_eq!(names, ["blog", "wire"]);
+        let (blog, wire) = (&groups[0], &groups[1]);
+        assert_eq!((blog.rows, wire.rows), (2, 2));
+        assert_eq!(wire.hostility.accuracy, 1.0);
+        assert_eq!(wire.hostility.macro_f1, 1.0);
+        assert_eq!(blog.hostility.accuracy, 0.5);
+        // blog hostility: hostile 0/1 (F1 0), neutral P=1/2 R=1 (F1 2/3);
+        // friendly neither labeled nor predicted, so it is left out.
+        assert!((blog.hostility.macro_f1 - (0.0 + 2.0 / 3.0) / 2.0).abs() < 1e-12);
+        // Diplomacy: every blog row right, over the two classes it has.
+        assert_eq!(blog.diplomacy.macro_f1, 1.0);
+        assert!(blog.hostility.log_loss > wire.hostility.log_loss);
     }
 
     /// `n` rows per class; every fifth row of each class predicted one class over.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde_json::json;
 use stance::dataset::{OnError, read_labeled};
-use stance::eval::{AxisMetrics, AxisTally, Difference};
+use stance::eval::{AxisMetrics, AxisTally, ByGroup, Difference, Group, GroupScore};
 use stance::{Axis, Scratch};
 
 #[derive(clap::Args)]
@@ -33,6 +33,11 @@ pub struct Args {
     /// A model file, or `embedded` for the built-in model.
     #[arg(long, value_name = "PATH")]
     pub baseline: Option<PathBuf>,
+    /// Also score the rows of each value of COLUMN apart (a register, a
+    /// source, an outlet); a value listing tags separated by `|` counts
+    /// toward each tag.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -43,9 +48,11 @@ pub fn run(args: Args) -> Result<()> {
         None => None,
     };
     let mut baseline_tallies = Axis::BOTH.map(AxisTally::new);
-    let columns = args.columns.into_columns();
+    let mut columns = args.columns.into_columns();
+    columns.group = args.by.clone();
     let data = read_labeled(&args.data, &columns, OnError::Fail)?;
     let mut tallies = Axis::BOTH.map(AxisTally::new);
+    let mut by_group = ByGroup::default();
     let mut scratch = Scratch::default();
     let progress = super::progress::Bar::steps(data.examples.len() as u64, "scoring");
     for example in &data.examples {
@@ -53,6 +60,13 @@ pub fn run(args: Args) -> Result<()> {
         let p = model.predict(&example.text, &mut scratch);
         for (tally, axis) in tallies.iter_mut().zip(Axis::BOTH) {
             tally.add(example.class(axis), p.probs(axis).map(f64::from));
+        }
+        if let Some(cell) = &example.group {
+            by_group.add(
+                cell,
+                Axis::BOTH.map(|axis| example.class(axis)),
+                Axis::BOTH.map(|axis| p.probs(axis).map(f64::from)),
+            );
         }
         if let Some(baseline) = &baseline {
             let q = baseline.predict(&example.text, &mut scratch);
@@ -103,6 +117,9 @@ pub fn run(args: Args) -> Result<()> {
                 "diplomacy": axis(&comparison[1]),
             });
         }
+        if let Some(column) = &args.by {
+            report["by"] = json!({"column": column, "groups": by_group.groups()});
+        }
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
         writeln!(
@@ -130,6 +147,45 @@ pub fn run(args: Args) -> Result<()> {
                 )?;
             }
         }
+        if let Some(column) = &args.by {
+            print_groups(&mut out, column, &by_group.groups())?;
+        }
+    }
+    Ok(())
+}
+
+fn print_groups(out: &mut impl Write, column: &str, groups: &[Group]) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "by {column}: accuracy and macro-F1 (over the classes each group has)"
+    )?;
+    let width = groups
+        .iter()
+        .map(|g| g.value.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    writeln!(
+        out,
+        "  {:<width$} {:>6}  {:>15}  {:>15}",
+        "group", "rows", "hostility", "diplomacy"
+    )?;
+    for g in groups {
+        let value = if g.value.is_empty() {
+            "(empty)"
+        } else {
+            &g.value
+        };
+        let pair = |s: &GroupScore| format!("{:.3} / {:.3}", s.accuracy, s.macro_f1);
+        writeln!(
+            out,
+            "  {:<width$} {:>6}  {:>15}  {:>15}",
+            value,
+            g.rows,
+            pair(&g.hostility),
+            pair(&g.diplomacy)
+        )?;
     }
     Ok(())
 }

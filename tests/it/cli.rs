@@ -662,6 +662,80 @@ fn eval_reports_stable_json() {
     assert!(v["hostility"]["macro_f1_ci95"].is_null());
 }
 
+/// `--by COLUMN` scores each value's rows apart: the same figures a user
+/// would get by splitting the file and scoring each part, with tag lists
+/// (`a|b`) counted toward each tag.
+#[test]
+fn eval_by_a_column_scores_each_groups_rows_apart() {
+    let dir = tempdir();
+    let text = std::fs::read_to_string(data("small.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut csv = format!("{},outlet\n", lines.next().unwrap());
+    let outlet = |i: usize| ["wire", "blog", "wire|blog", "radio"][i % 4];
+    let rows: Vec<&str> = lines.collect();
+    for (i, line) in rows.iter().enumerate() {
+        csv.push_str(&format!("{line},{}\n", outlet(i)));
+    }
+    let path = dir.join("outlets.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let eval = |file: &Path, extra: &[&str]| {
+        run(stance()
+            .args(["eval", "--format", "json", "--bootstrap", "0", "--model"])
+            .arg(small_model())
+            .args(extra)
+            .arg("--data")
+            .arg(file))
+    };
+    let o = eval(&path, &["--by", "outlet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["by"]["column"], "outlet");
+    let groups = v["by"]["groups"].as_array().unwrap();
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| g["value"].as_str().unwrap())
+        .collect();
+    // wire and blog each hold their own rows and the "wire|blog" rows.
+    assert_eq!(names, ["blog", "wire", "radio"]);
+    for g in groups {
+        let tag = g["value"].as_str().unwrap();
+        let mut part = format!("{}\n", text.lines().next().unwrap());
+        for (i, line) in rows.iter().enumerate() {
+            if outlet(i).split('|').any(|t| t == tag) {
+                part.push_str(&format!("{line}\n"));
+            }
+        }
+        let split = dir.join(format!("{tag}.csv"));
+        std::fs::write(&split, part).unwrap();
+        let whole: serde_json::Value = serde_json::from_slice(&eval(&split, &[]).stdout).unwrap();
+        assert_eq!(g["rows"], whole["rows"], "{tag}");
+        for axis in ["hostility", "diplomacy"] {
+            assert_eq!(g[axis]["accuracy"], whole[axis]["accuracy"], "{tag} {axis}");
+            assert_eq!(g[axis]["log_loss"], whole[axis]["log_loss"], "{tag} {axis}");
+        }
+    }
+    // The table names the column and lists every group.
+    let o = run(stance()
+        .args(["eval", "--bootstrap", "0", "--by", "outlet", "--model"])
+        .arg(small_model())
+        .arg("--data")
+        .arg(&path));
+    let said = stdout(&o);
+    assert!(said.contains("by outlet:"), "{said}");
+    assert!(
+        ["blog", "wire", "radio"].iter().all(|g| said.contains(g)),
+        "{said}"
+    );
+    // A column the file lacks is an error naming the file and the column.
+    let o = eval(&path, &["--by", "source"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("outlets.csv") && err.contains("source: no such column"),
+        "{err}"
+    );
+}
+
 #[test]
 fn eval_against_a_baseline_reports_a_paired_difference() {
     let eval = |baseline: &Path, format: &str| {
