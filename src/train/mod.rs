@@ -1,9 +1,10 @@
 //! Training: featurise the examples with the same [`Featurizer`] inference
 //! uses, choose the L2 strength per axis by k-fold cross-validation (folds
 //! stratified by label, or holding out whole groups of a column the caller
-//! names; every copy of a repeated text in its first copy's fold), fit a calibration temperature on the out-of-fold logits (by
-//! default the highest of the folds' own temperatures), then fit on all rows
-//! and scatter the weights into the hashed table.
+//! names; every copy of a repeated text in its first copy's fold), fit a
+//! calibration temperature on the out-of-fold logits (by default the highest
+//! of the folds' own temperatures), then fit on all rows and scatter the
+//! weights into the hashed table.
 //!
 //! Every step is deterministic (fold assignment by row order, zero initial
 //! weights, fixed reduction order; parallel jobs are independent fits whose
