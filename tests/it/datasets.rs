@@ -18,7 +18,12 @@ const PROBE_COLUMNS: [&str; 7] = [
 ];
 /// Every labeled file: training, held-out test, and probes (held out too,
 /// never trained on).
-const FILES: [&str; 3] = ["train.csv", "test.csv", "probes/negation.csv"];
+const FILES: [&str; 4] = [
+    "train.csv",
+    "test.csv",
+    "probes/negation.csv",
+    "probes/talk-words.csv",
+];
 const REGISTERS: [&str; 10] = [
     "leader_speech",
     "state_media",
@@ -113,6 +118,7 @@ fn datasets_have_size_labels_and_class_floors() {
         ("train.csv", 6000),
         ("test.csv", 1500),
         ("probes/negation.csv", 1000),
+        ("probes/talk-words.csv", 1000),
     ] {
         let rows = read(name);
         assert!(rows.len() >= min_rows, "{name}: {} rows", rows.len());

@@ -8,6 +8,7 @@ fn no_sentence_of_our_english_datasets_is_taken_for_another_language() {
         "datasets/train.csv",
         "datasets/test.csv",
         "datasets/probes/negation.csv",
+        "datasets/probes/talk-words.csv",
     ] {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
         let mut reader = csv::Reader::from_path(&path).unwrap();
