@@ -239,10 +239,13 @@ impl ByGroup {
 
     /// The groups, largest first (equal sizes by value).
     pub fn groups(&self) -> Vec<Group> {
-        let score = |t: &AxisTally| GroupScore {
-            accuracy: t.finish().accuracy,
-            macro_f1: macro_f1_present(&t.confusion),
-            log_loss: t.log_loss / t.n.max(1) as f64,
+        let score = |t: &AxisTally| {
+            let m = t.finish();
+            GroupScore {
+                accuracy: m.accuracy,
+                macro_f1: macro_f1_present(&m.confusion),
+                log_loss: m.log_loss,
+            }
         };
         let mut groups: Vec<Group> = self
             .tallies

@@ -58,6 +58,19 @@ fn train_small(args: &[&str], out: &Path) -> Output {
         .arg(out))
 }
 
+/// Writes `tests/data/small.csv` to `path` with one more column, `name`,
+/// whose value on data row `i` (from 0) is `value(i)`.
+fn small_with_column(path: &Path, name: &str, value: impl Fn(usize) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(data("small.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut csv = format!("{},{name}\n", lines.next().unwrap());
+    for (i, line) in lines.enumerate() {
+        csv.push_str(&format!("{line},{}\n", value(i)));
+    }
+    std::fs::write(path, csv).unwrap();
+    path.to_path_buf()
+}
+
 /// A small model trained once from `tests/data/small.csv`.
 fn small_model() -> &'static Path {
     static MODEL: OnceLock<PathBuf> = OnceLock::new();
@@ -416,14 +429,9 @@ fn grouped_cross_validation_holds_out_whole_groups_and_says_so() {
 #[test]
 fn calibration_picks_the_hardest_folds_temperature_and_never_moves_a_label() {
     let dir = tempdir();
-    let text = std::fs::read_to_string(data("small.csv")).unwrap();
-    let mut lines = text.lines();
-    let mut csv = format!("{},source\n", lines.next().unwrap());
-    for (i, line) in lines.enumerate() {
-        csv.push_str(&format!("{line},outlet-{}\n", i % 4));
-    }
-    let grouped = dir.join("grouped.csv");
-    std::fs::write(&grouped, csv).unwrap();
+    let grouped = small_with_column(&dir.join("grouped.csv"), "source", |i| {
+        format!("outlet-{}", i % 4)
+    });
     let train = |calibration: Option<&str>, name: &str| {
         let out = dir.join(name);
         let mut cmd = stance();
@@ -668,16 +676,12 @@ fn eval_reports_stable_json() {
 #[test]
 fn eval_by_a_column_scores_each_groups_rows_apart() {
     let dir = tempdir();
-    let text = std::fs::read_to_string(data("small.csv")).unwrap();
-    let mut lines = text.lines();
-    let mut csv = format!("{},outlet\n", lines.next().unwrap());
     let outlet = |i: usize| ["wire", "blog", "wire|blog", "radio"][i % 4];
-    let rows: Vec<&str> = lines.collect();
-    for (i, line) in rows.iter().enumerate() {
-        csv.push_str(&format!("{line},{}\n", outlet(i)));
-    }
-    let path = dir.join("outlets.csv");
-    std::fs::write(&path, &csv).unwrap();
+    let path = small_with_column(&dir.join("outlets.csv"), "outlet", |i| {
+        outlet(i).to_string()
+    });
+    let text = std::fs::read_to_string(data("small.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
     let eval = |file: &Path, extra: &[&str]| {
         run(stance()
             .args(["eval", "--format", "json", "--bootstrap", "0", "--model"])
